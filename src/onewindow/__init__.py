@@ -1,0 +1,1 @@
+"""onewindow: a one-stop government service platform for a development zone."""

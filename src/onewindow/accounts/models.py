@@ -1,0 +1,184 @@
+"""Users with roles, and the organisations they belong to."""
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.accounts.enums import (
+    RIC_FULL_VIEW_ROLES,
+    STAFF_ROLES,
+    CreditStatus,
+    HallLevel,
+    Role,
+    WindowKind,
+)
+from onewindow.accounts.validators import mask_ric, validate_ric, validate_uscc
+
+
+class Department(models.Model):
+    code = models.SlugField(_("部门代码"), max_length=40, unique=True)
+    name = models.CharField(_("部门名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    description = models.TextField(_("职责简介"), blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceHall(models.Model):
+    code = models.SlugField(_("大厅代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=16, choices=HallLevel.choices)
+    address = models.CharField(_("地址"), max_length=200)
+    phone = models.CharField(_("电话"), max_length=40, blank=True)
+    opening_hours = models.CharField(_("办公时间"), max_length=200, blank=True)
+    offers_after_hours = models.BooleanField(_("提供延时服务"), default=False)
+
+    class Meta:
+        verbose_name = _("服务大厅")
+        verbose_name_plural = _("服务大厅")
+        ordering = ["level", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Window(models.Model):
+    hall = models.ForeignKey(ServiceHall, on_delete=models.PROTECT, related_name="windows",
+                             verbose_name=_("大厅"))
+    number = models.CharField(_("窗口号"), max_length=16)
+    name = models.CharField(_("窗口名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=WindowKind.choices,
+                            default=WindowKind.GENERAL)
+    departments = models.ManyToManyField(Department, blank=True, related_name="windows",
+                                         verbose_name=_("进驻部门"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("窗口")
+        verbose_name_plural = _("窗口")
+        ordering = ["hall", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "number"], name="window_number_unique_in_hall")
+        ]
+
+    def __str__(self):
+        return f"{self.hall.name} {self.number}号窗口 {self.name}"
+
+
+class Enterprise(models.Model):
+    name = models.CharField(_("企业名称"), max_length=200)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True,
+                            validators=[validate_uscc])
+    legal_representative = models.CharField(_("法定代表人"), max_length=50)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    industry = models.CharField(_("所属行业"), max_length=100, blank=True)
+    credit_status = models.CharField(_("信用状态"), max_length=16, choices=CreditStatus.choices,
+                                     default=CreditStatus.NORMAL)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_blacklisted(self) -> bool:
+        return self.credit_status == CreditStatus.BLACKLIST
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.APPLICANT)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    ric = models.CharField(_("身份证号"), max_length=18, blank=True, validators=[validate_ric])
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="staff", verbose_name=_("所属部门"))
+    window = models.ForeignKey(Window, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="clerks", verbose_name=_("所在窗口"))
+    enterprises = models.ManyToManyField(Enterprise, through="EnterpriseMembership", blank=True,
+                                         related_name="members", verbose_name=_("所属企业"))
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.UniqueConstraint(fields=["ric"], condition=~models.Q(ric=""),
+                                    name="user_ric_unique")
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        # Chinese names are written family name first, without a space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def ric_masked(self) -> str:
+        return mask_ric(self.ric)
+
+    def can_see_full_ric(self) -> bool:
+        return self.is_superuser or self.role in RIC_FULL_VIEW_ROLES
+
+
+class EnterpriseMembership(models.Model):
+    class Capacity(models.TextChoices):
+        LEGAL_REPRESENTATIVE = "legal_rep", _("法定代表人")
+        HANDLER = "handler", _("经办人")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE,
+                                   related_name="memberships")
+    capacity = models.CharField(_("身份"), max_length=16, choices=Capacity.choices,
+                                default=Capacity.HANDLER)
+
+    class Meta:
+        verbose_name = _("企业成员")
+        verbose_name_plural = _("企业成员")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "enterprise"], name="membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.enterprise}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for another system. Only the SHA-256 of the key is stored."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens",
+                              verbose_name=_("所属用户"))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("前缀"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

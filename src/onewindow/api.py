@@ -1,0 +1,63 @@
+"""The JSON API root: every app's router is mounted here, under /api/."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+
+from onewindow.accounts.selectors import user_for_api_key
+from onewindow.catalog.api import router as catalog_router
+from onewindow.workdays.api import router as workdays_router
+
+
+class ApiKeyAuth(HttpBearer):
+    """`Authorization: Bearer ow_…` for other systems; tokens are made by `onewindow apitoken`."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = user_for_api_key(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+api = NinjaAPI(
+    title="onewindow API",
+    version="1",
+    description="高新区一网通办平台开放接口：事项目录、工作日计算等。",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    fields = []
+    for err in exc.errors:
+        loc = ".".join(str(p) for p in err.get("loc", [])[1:]) or "body"
+        fields.append(loc)
+    detail = _("请求参数有误：%(fields)s") % {"fields": "、".join(fields) or "?"}
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return api.create_response(request, {"detail": _("未认证：请提供有效的接口令牌")}, status=401)
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+
+
+@api.get("/me", auth=ApiKeyAuth(), response=MeOut, tags=["accounts"])
+def me(request):
+    """The account a token belongs to — a quick check that a token works."""
+    return {"username": request.auth.username, "role": request.auth.role}
+
+
+api.add_router("/catalog/", catalog_router)
+api.add_router("/workdays/", workdays_router)

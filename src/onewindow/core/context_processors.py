@@ -1,0 +1,13 @@
+from django.utils.translation import gettext as _
+
+from onewindow.core.navigation import PUBLIC_LINKS
+
+
+def navigation(request):
+    path = request.path
+    items = [
+        {"label": link.label, "url": link.url,
+         "active": path == link.url or (link.url != "/" and path.startswith(link.url))}
+        for link in PUBLIC_LINKS
+    ]
+    return {"nav_items": items, "site_name": _("高新区政务服务网")}

@@ -1,0 +1,56 @@
+"""The menu and the home page's tiles for each role."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.accounts.enums import Role
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url_name: str
+    hint: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+PUBLIC_LINKS = [
+    Link(_("首页"), "home"),
+    Link(_("办事指南"), "catalog:index"),
+    Link(_("按部门"), "catalog:departments"),
+    Link(_("一件事"), "catalog:bundles"),
+]
+
+ROLE_TILES: dict[str, list[Link]] = {
+    Role.APPLICANT: [
+        Link(_("查找事项"), "catalog:index", _("按部门、主题或名称查找要办的事")),
+        Link(_("一件事一次办"), "catalog:bundles", _("多个事项一表申请")),
+        Link(_("个人信息"), "profile", _("账号与所属企业")),
+    ],
+    Role.CATALOG_ADMIN: [
+        Link(_("事项管理"), "admin:catalog_serviceitem_changelist", _("维护事项、材料、一件事")),
+        Link(_("Excel 导入"), "catalog:import", _("按模板批量导入事项")),
+        Link(_("Excel 导出"), "catalog:export", _("导出全部事项")),
+        Link(_("工作日历"), "admin:workdays_calendaryear_changelist", _("录入节假日安排")),
+    ],
+    Role.SYSTEM_ADMIN: [
+        Link(_("后台管理"), "admin:index", _("用户、部门、大厅、窗口")),
+        Link(_("审计日志"), "admin:audit_auditevent_changelist", _("全部操作留痕")),
+        Link(_("工作日历"), "admin:workdays_calendaryear_changelist", _("录入节假日安排")),
+    ],
+}
+STAFF_DEFAULT_TILES = [
+    Link(_("办事指南"), "catalog:index", _("事项的受理条件、材料和时限")),
+    Link(_("个人信息"), "profile", _("账号与所属部门")),
+]
+
+
+def tiles_for(user) -> list[Link]:
+    if not user.is_authenticated:
+        return []
+    return ROLE_TILES.get(user.role, STAFF_DEFAULT_TILES if user.is_staff_role else [])
