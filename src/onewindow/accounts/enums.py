@@ -25,7 +25,9 @@ STAFF_ROLES = frozenset(
     }
 )
 # Roles that see a resident ID number in full (to check identity at the counter, to review).
-RIC_FULL_VIEW_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.APPROVER, Role.SYSTEM_ADMIN})
+RIC_FULL_VIEW_ROLES = frozenset(
+    {Role.WINDOW_CLERK, Role.REVIEWER, Role.APPROVER, Role.SYSTEM_ADMIN}
+)
 
 
 class CreditStatus(models.TextChoices):

@@ -106,6 +106,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("审计链头")
 
+    def __str__(self):
+        return f"{self.count} events, head {self.last_hash[:12]}"
+
 
 def object_type_of(obj) -> str:
     return obj._meta.label_lower

@@ -28,11 +28,13 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, _("没有权限"), _("您没有访问此页面的权限。如需办理，请先登录或联系窗口工作人员。"))
+    return _error(request, 403, _("没有权限"),
+                  _("您没有访问此页面的权限。如需办理，请先登录或联系窗口工作人员。"))
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, _("页面不存在"), _("您访问的页面不存在或已被移除，请检查网址，或从首页重新查找。"))
+    return _error(request, 404, _("页面不存在"),
+                  _("您访问的页面不存在或已被移除，请检查网址，或从首页重新查找。"))
 
 
 def server_error(request):

@@ -8,7 +8,7 @@ register = template.Library()
 @register.filter
 def ric_for(value: str, viewer) -> str:
     """A resident ID number as `viewer` may see it: in full only for the roles that must."""
-    if viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.can_see_full_ric():
+    if getattr(viewer, "is_authenticated", False) and viewer.can_see_full_ric():
         return value
     return mask_ric(value)
 

@@ -14,5 +14,7 @@ class Command(BaseCommand):
         checked, broken = audit_verify()
         if broken is not None:
             where = f"event #{broken.event_id}" if broken.event_id else "chain head"
-            raise CommandError(f"audit chain broken at {where}: {broken.reason} ({checked} ok before it)")
+            raise CommandError(
+                f"audit chain broken at {where}: {broken.reason} ({checked} ok before it)"
+            )
         self.stdout.write(f"audit chain ok: {checked} events verified")
