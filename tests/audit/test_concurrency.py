@@ -1,0 +1,33 @@
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from onewindow.audit.selectors import audit_verify
+from onewindow.audit.services import audit_record
+from tests.factories import DepartmentFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_record_concurrent_appends_keep_one_chain():
+    if connection.vendor != "postgresql":
+        pytest.skip("row-lock concurrency is exercised on PostgreSQL")
+    departments = [DepartmentFactory() for _ in range(4)]
+    errors = []
+
+    def append(dept):
+        try:
+            for i in range(10):
+                audit_record(actor=None, action=f"touch{i}", obj=dept)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append, args=(d,)) for d in departments]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert audit_verify() == (40, None)
