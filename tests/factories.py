@@ -49,3 +49,111 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# --- catalog (appended by the public-catalog pages work) ---------------------------------------
+
+from onewindow.accounts.models import ServiceHall, Window  # noqa: E402
+from onewindow.catalog.models import (  # noqa: E402
+    Bundle,
+    BundleItem,
+    LifeEvent,
+    MaterialRequirement,
+    ProcessStep,
+    ServiceItem,
+)
+
+
+class ServiceHallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceHall
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"hall{n}")
+    name = factory.Sequence(lambda n: f"高新区政务服务中心{n}")
+    level = "center"
+    address = "高新区创新大道 1 号"
+    opening_hours = "工作日 9:00-17:00"
+
+
+class WindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Window
+        skip_postgeneration_save = True
+
+    hall = factory.SubFactory(ServiceHallFactory)
+    number = factory.Sequence(lambda n: f"{n + 1}")
+    name = "综合受理"
+
+    @factory.post_generation
+    def departments(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.departments.set(extracted)
+
+
+class LifeEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LifeEvent
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    name = factory.Sequence(lambda n: f"测试主题{n}")
+
+
+class ServiceItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceItem
+        skip_postgeneration_save = True
+
+    implementation_code = factory.Sequence(lambda n: f"11370200MB0000000X4000{n:06d}")
+    basic_code = factory.Sequence(lambda n: f"{n:012d}")
+    name = factory.Sequence(lambda n: f"测试事项{n}")
+    item_type = 1
+    department = factory.SubFactory(DepartmentFactory)
+    implementing_body = factory.LazyAttribute(lambda o: o.department.name)
+    legal_limit = 20
+    promised_limit = 5
+    case_type = "promised"
+
+    @factory.post_generation
+    def life_events(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.life_events.set(extracted)
+
+
+class MaterialRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MaterialRequirement
+
+    item = factory.SubFactory(ServiceItemFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"测试材料{n}")
+
+
+class ProcessStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProcessStep
+
+    item = factory.SubFactory(ServiceItemFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = "受理"
+
+
+class BundleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bundle
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"bundle-{n}")
+    name = factory.Sequence(lambda n: f"测试一件事{n}")
+    lead_department = factory.SubFactory(DepartmentFactory)
+    promised_limit_days = 10
+
+
+class BundleItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BundleItem
+
+    bundle = factory.SubFactory(BundleFactory)
+    item = factory.SubFactory(ServiceItemFactory)
+    order = factory.Sequence(lambda n: n + 1)

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.static import serve
 
 from onewindow.api import api
 
@@ -9,6 +11,10 @@ urlpatterns = [
     path("catalog/", include("onewindow.catalog.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    # Blank forms and samples of the catalog are public. Nothing else under MEDIA_ROOT is served
+    # here: an applicant's uploads are private and go through views that check permissions.
+    path("media/catalog/<path:path>", serve,
+         {"document_root": settings.MEDIA_ROOT / "catalog"}, name="catalog_media"),
 ]
 
 handler400 = "onewindow.core.views.bad_request"

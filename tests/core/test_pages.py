@@ -47,3 +47,31 @@ def test_server_error_is_friendly_chinese_500(settings):
 
 def test_healthz_reports_ok(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_api_docs_page_served_from_own_origin(client):
+    response = client.get("/api/docs")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "swagger-ui" in body
+    assert "cdn." not in body  # assets are served by us, so the CSP holds
+
+
+def test_media_serves_catalog_forms_only(client, settings):
+    from django.conf import settings as live
+
+    blank = live.MEDIA_ROOT / "catalog" / "templates" / "test-blank-form.pdf"
+    private = live.MEDIA_ROOT / "cases" / "test-private.pdf"
+    for file, content in [(blank, b"%PDF-1.4 blank form"), (private, b"%PDF-1.4 private")]:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(content)
+    try:
+        served = client.get("/media/catalog/templates/test-blank-form.pdf")
+        assert b"blank form" in b"".join(served.streaming_content)
+        assert client.get("/media/cases/test-private.pdf").status_code == 404
+        traversal = client.get("/media/catalog/../cases/test-private.pdf")
+        assert traversal.status_code in (400, 404)
+        assert b"private" not in traversal.content
+    finally:
+        blank.unlink()
+        private.unlink()

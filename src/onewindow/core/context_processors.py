@@ -10,4 +10,8 @@ def navigation(request):
          "active": path == link.url or (link.url != "/" and path.startswith(link.url))}
         for link in PUBLIC_LINKS
     ]
-    return {"nav_items": items, "site_name": _("高新区政务服务网")}
+    return {"nav_items": items, "site_name": site_name()}
+
+
+def site_name() -> str:
+    return _("高新区政务服务网")
