@@ -1,0 +1,77 @@
+"""The calendar each process keeps in memory, and when it looks for a newer one.
+
+A process holds one immutable `WorkCalendar` with the `CalendarVersion.token` it was built
+from. Before using it, it re-reads the token (one primary-key read) when a new request has
+started since the last look, or when `WORKDAYS_RECHECK_SECONDS` (default 5) have passed — so
+a web process sees an edit on its next request and a long-running command within seconds.
+The process that makes the edit drops its copy at once. Nothing here is shared between
+processes; the database is the only source of truth.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from onewindow.workdays.enums import YearStatus
+from onewindow.workdays.models import CalendarDay, CalendarVersion, CalendarYear
+from onewindow.workdays.workcalendar import WorkCalendar
+
+
+class _Slot:
+    """Replaced wholesale, never edited in place, so threads see an old or a new calendar."""
+
+    calendar: WorkCalendar | None = None
+    fresh_until: float = float("-inf")  # time.monotonic() until which no token check is due
+
+
+_slot = _Slot()
+
+
+def current_calendar() -> WorkCalendar:
+    calendar = _slot.calendar
+    now = time.monotonic()
+    if calendar is not None and now < _slot.fresh_until:
+        return calendar  # the hot path: no settings lookup, no query
+    token = current_token()
+    if calendar is None or calendar.token != token:
+        calendar = load_calendar(token)
+        _slot.calendar = calendar
+    _slot.fresh_until = now + _recheck_seconds()
+    return calendar
+
+
+def expire(**_kwargs) -> None:
+    """Look at the database token before the next use (connected to `request_started`)."""
+    _slot.fresh_until = float("-inf")
+
+
+def drop() -> None:
+    """Forget the calendar altogether: the next use rebuilds it from the database."""
+    _slot.calendar = None
+    _slot.fresh_until = float("-inf")
+
+
+def current_token() -> str | None:
+    return CalendarVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def load_calendar(token: str | None) -> WorkCalendar:
+    """Build a snapshot. Read the token first: a concurrent edit then leaves a token that is
+    older than the rows, which only causes one extra rebuild, never a stale calendar."""
+    years = CalendarYear.objects.prefetch_related(
+        Prefetch("days", queryset=CalendarDay.objects.only("calendar_year_id", "date", "kind",
+                                                           "name"))
+    )
+    year_map, day_map = {}, {}
+    for year in years:
+        year_map[year.year] = year.status == YearStatus.PROVISIONAL
+        for day in year.days.all():
+            day_map[day.date] = (day.kind, day.name)
+    return WorkCalendar(years=year_map, days=day_map, token=token)
+
+
+def _recheck_seconds() -> float:
+    return getattr(settings, "WORKDAYS_RECHECK_SECONDS", 5.0)
