@@ -1,0 +1,48 @@
+"""One seed run: everything in one transaction, then one audit event per changed object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from onewindow.core.seeding.catalog import seed_catalog
+from onewindow.core.seeding.organisations import seed_organisations
+from onewindow.core.seeding.sync import Recorder
+from onewindow.core.seeding.users import demo_users_disabled, seed_users
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    linked: dict[str, int] = field(default_factory=dict)
+    audit_events: int = 0
+    users_skipped: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.linked)
+
+
+@transaction.atomic
+def seed_demo(*, with_users: bool | None = None) -> SeedReport:
+    """Bring the database in line with `core/demo_data/`; write nothing that already matches.
+
+    `with_users` defaults to "unless ONEWINDOW_NO_DEMO_USERS is set".
+    """
+    if with_users is None:
+        with_users = not demo_users_disabled()
+    recorder = Recorder()
+    orgs = seed_organisations(recorder)
+    seed_catalog(recorder, orgs)
+    if with_users:
+        seed_users(recorder, orgs)
+    events = recorder.flush()
+    return SeedReport(
+        created=dict(recorder.created),
+        updated=dict(recorder.updated),
+        linked=dict(recorder.linked),
+        audit_events=events,
+        users_skipped=not with_users,
+    )
