@@ -71,3 +71,8 @@ class ItemSource(models.TextChoices):
 
 
 FILE_TYPES = ("pdf", "jpg", "png", "ofd")
+
+
+class ImportKind(models.TextChoices):
+    EXCEL = "excel", _("Excel 导入")
+    JSON = "json", _("目录数据导入")

@@ -1,7 +1,7 @@
 """The service catalog: items, their materials and steps, life events and bundles."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +11,7 @@ from onewindow.catalog.enums import (
     Audience,
     CaseType,
     HandlingScope,
+    ImportKind,
     ItemSource,
     ItemType,
     LimitUnit,
@@ -117,7 +118,10 @@ class ServiceItem(models.Model):
         return self.name
 
     def clean(self):
-        if self.case_type == CaseType.PROMISED and self.promised_limit is None:
+        # Items loaded in bulk from another system's catalog arrive without time limits; they
+        # stay valid drafts until an administrator completes them (and marks them curated).
+        if (self.case_type == CaseType.PROMISED and self.promised_limit is None
+                and self.source != ItemSource.IMPORTED):
             raise ValidationError({"promised_limit": _("承诺件必须填写承诺办结时限")})
         if (self.legal_limit is not None and self.promised_limit is not None
                 and self.legal_limit_unit == self.promised_limit_unit
@@ -203,7 +207,8 @@ class Bundle(models.Model):
                                    verbose_name=_("包含事项"))
     promised_limit_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"))
     legal_limit_days = models.PositiveSmallIntegerField(
-        _("法定时限（工作日）"), default=45, help_text=_("联合办理：45 个工作日，可延长 15 个工作日"))
+        _("法定时限（工作日）"), default=45,
+        help_text=_("联合办理：45 个工作日，可延长 15 个工作日"))
     legal_extension_days = models.PositiveSmallIntegerField(_("可延长（工作日）"), default=15)
     continue_on_denial = models.BooleanField(
         _("部分事项不予许可时其余事项继续办理"), default=True)
@@ -238,3 +243,23 @@ class BundleItem(models.Model):
 
     def __str__(self):
         return f"{self.bundle} · {self.item}"
+
+
+class CatalogImport(models.Model):
+    """One batch of catalog data loaded from a file: who, when, which file, what changed."""
+
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+", verbose_name=_("操作人"))
+    kind = models.CharField(_("类型"), max_length=16, choices=ImportKind.choices)
+    filename = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("文件哈希（SHA-256）"), max_length=64)
+    counts = models.JSONField(_("变更统计"), default=dict)
+
+    class Meta:
+        verbose_name = _("事项导入记录")
+        verbose_name_plural = _("事项导入记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.filename}"

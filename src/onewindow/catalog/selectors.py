@@ -4,6 +4,8 @@ What the public may see: published items, published bundles, active departments.
 something the public may not see raises the same Http404 as a fetch of something missing.
 """
 
+import unicodedata
+
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -66,6 +68,12 @@ def life_event_get(*, slug: str) -> LifeEvent:
 
 def life_event_item_list(*, life_event: LifeEvent) -> QuerySet[ServiceItem]:
     return published_item_list().filter(life_events=life_event)
+
+
+def search_words(raw: str) -> str:
+    """The query with control characters (NUL breaks PostgreSQL) turned into single spaces."""
+    chars = (" " if unicodedata.category(c).startswith("C") else c for c in raw)
+    return " ".join("".join(chars).split())
 
 
 def item_search(query: str) -> QuerySet[ServiceItem]:

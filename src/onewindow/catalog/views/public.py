@@ -3,7 +3,6 @@
 Anyone may read them, signed in or not. Unpublished items and bundles are 404 to everyone here.
 """
 
-import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
@@ -34,12 +33,6 @@ def _is_htmx(request) -> bool:
             and request.headers.get("HX-History-Restore-Request") != "true")
 
 
-def _clean_query(raw: str) -> str:
-    """The query with control characters (NUL breaks PostgreSQL) turned into spaces."""
-    chars = (" " if unicodedata.category(c).startswith("C") else c for c in raw)
-    return " ".join("".join(chars).split())
-
-
 @require_safe
 def index(request):
     return render(request, "catalog/index.html", {
@@ -51,7 +44,7 @@ def index(request):
 
 @require_safe
 def search(request):
-    query = _clean_query(request.GET.get("q", ""))
+    query = selectors.search_words(request.GET.get("q", ""))
     context = {"q": query, "page_obj": None, "error": ""}
     status = 200
     if len(query) > selectors.SEARCH_MAX_LENGTH:
