@@ -13,25 +13,11 @@ It migrates a throwaway SQLite database in a temporary ONEWINDOW_VAR_DIR, then t
 
 import argparse
 import io
-import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup_django(var_dir: str) -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ["ONEWINDOW_VAR_DIR"] = var_dir
-    os.environ.pop("DATABASE_URL", None)  # always the throwaway SQLite
-    os.environ["DJANGO_SETTINGS_MODULE"] = "onewindow.settings"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+from benchenv import setup_django
 
 
 def timed(label: str, run):

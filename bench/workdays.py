@@ -13,26 +13,12 @@ generates 2004–2026), then times, on the same random (start, n) pairs:
 
 import argparse
 import datetime as dt
-import os
 import random
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup_django(var_dir: str) -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ["ONEWINDOW_VAR_DIR"] = var_dir
-    os.environ.pop("DATABASE_URL", None)  # always the throwaway SQLite
-    os.environ["DJANGO_SETTINGS_MODULE"] = "onewindow.settings"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+from benchenv import setup_django
 
 
 def sample(count: int, seed: int = 7) -> list[tuple[dt.date, int]]:
