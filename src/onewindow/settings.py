@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "onewindow.accounts",
     "onewindow.workdays",
     "onewindow.catalog",
+    "onewindow.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,53 @@
+"""Typed errors of the case lifecycle. Each carries a Chinese message for the user."""
+
+from django.utils.translation import gettext as _
+
+
+class CaseError(Exception):
+    """Base: `message` is what the user reads; views and the API turn it into a 4xx."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class IllegalTransition(CaseError):
+    """The action is not allowed from the case's current state (someone else may have acted)."""
+
+    status = 409
+
+    def __init__(self, case, action: str):
+        super().__init__(_("办件 %(number)s 当前状态为“%(state)s”，不能执行“%(action)s”。"
+                           "可能已有其他工作人员处理，请刷新后查看。") % {
+            "number": case.number or _("草稿"), "state": case.get_state_display(),
+            "action": action_label(action)})
+        self.case = case
+        self.action = action
+
+
+class CaseForbidden(CaseError):
+    """The actor may not do this to this case. Views show it as 404 when the actor may not
+    even see the case, as 403 otherwise."""
+
+    status = 403
+
+
+class CaseInputError(CaseError):
+    """Missing or wrong input for an allowed action (a denial without a reason, …)."""
+
+    status = 422
+
+
+ACTION_LABELS = {
+    "submit": "提交", "start_pre_review": "开始预审", "return_for_correction": "退回补正",
+    "not_accept": "不予受理", "accept": "受理", "deem_accepted": "逾期视为受理",
+    "start_review": "开始审查", "suspend": "进入特别程序", "resume": "恢复审查",
+    "decide": "作出决定", "complete": "办结", "deliver": "送达", "withdraw": "撤回",
+    "extend": "延长期限", "offer_help": "先帮再办", "review_step": "审查意见",
+}
+
+
+def action_label(action: str) -> str:
+    return _(ACTION_LABELS.get(action, action))

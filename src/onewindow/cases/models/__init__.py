@@ -1,0 +1,19 @@
+from onewindow.cases.models.case import Case, CaseNumberSequence
+from onewindow.cases.models.documents import CaseDocument
+from onewindow.cases.models.handling import (
+    CaseNote,
+    ClockPause,
+    CorrectionItem,
+    CorrectionRequest,
+    Escalation,
+    HelpOffer,
+    ReviewStep,
+)
+from onewindow.cases.models.materials import SubmittedMaterial
+from onewindow.cases.models.notifications import Notification
+
+__all__ = [
+    "Case", "CaseDocument", "CaseNote", "CaseNumberSequence", "ClockPause", "CorrectionItem",
+    "CorrectionRequest", "Escalation", "HelpOffer", "Notification", "ReviewStep",
+    "SubmittedMaterial",
+]

@@ -1,0 +1,54 @@
+"""Reads of cases. Fetch-and-authorise in one call: missing and forbidden are the same 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from onewindow.accounts.enums import Role
+from onewindow.cases.enums import OPEN_STATES, PRE_ACCEPTANCE_STATES
+from onewindow.cases.models import Case
+
+LIST_RELATED = ("item", "department", "applicant", "enterprise", "claimed_by")
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Every case `user` may see (the same rule as `cases.view_case`, as a query)."""
+    cases = Case.objects.select_related(*LIST_RELATED)
+    if not user.is_authenticated:
+        return cases.none()
+    if user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN, Role.WINDOW_CLERK):
+        return cases.exclude(state="draft") if user.role != Role.SYSTEM_ADMIN else cases
+    if user.role in (Role.REVIEWER, Role.APPROVER) and user.department_id:
+        return cases.filter(department_id=user.department_id).exclude(state="draft")
+    mine = Q(applicant=user) | Q(filed_by=user) | Q(
+        enterprise__memberships__user=user)
+    return cases.filter(mine).distinct()
+
+
+def case_get_for_user(*, user, pk: int) -> Case:
+    case = visible_cases(user).filter(pk=pk).first()
+    if case is None or not user.has_perm("cases.view_case", case):
+        raise Http404(_("办件不存在。"))
+    return case
+
+
+def case_get_by_query_code(*, number: str, query_code: str) -> Case:
+    """For a person without an account: the case number and its query code, both exact."""
+    case = Case.objects.select_related(*LIST_RELATED).filter(
+        number=number.strip().upper(), query_code=query_code.strip().upper()).first()
+    if case is None:
+        raise Http404(_("办件编号或查询码不正确。"))
+    return case
+
+
+def overdue_pre_review_ids(*, on: dt.date) -> list[int]:
+    return list(Case.objects.filter(state__in=PRE_ACCEPTANCE_STATES, pre_review_due__lt=on)
+                .values_list("pk", flat=True))
+
+
+def open_cases() -> QuerySet[Case]:
+    return Case.objects.filter(state__in=OPEN_STATES).select_related(*LIST_RELATED)

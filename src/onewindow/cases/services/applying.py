@@ -1,0 +1,151 @@
+"""Applying: drafts, materials, submission (with idempotency), case numbers, query codes."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onewindow.audit.services import audit_record
+from onewindow.cases import clocks
+from onewindow.cases.enums import CaseState, PauseKind
+from onewindow.cases.errors import CaseForbidden, CaseInputError
+from onewindow.cases.models import Case, CaseNumberSequence, SubmittedMaterial
+from onewindow.cases.services.core import transition
+from onewindow.catalog.enums import LimitUnit
+
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
+
+
+def _may_apply_for(actor, enterprise) -> bool:
+    if enterprise is None:
+        return True
+    return actor.memberships.filter(enterprise=enterprise).exists()
+
+
+@transaction.atomic
+def case_create_draft(*, actor, item, enterprise=None, applicant=None, form_data=None,
+                      idempotency_key: str = "") -> Case:
+    """A draft application of `item` by `actor` (for `enterprise` if given).
+
+    With an idempotency key, a second call with the same key returns the first draft.
+    """
+    if idempotency_key:
+        existing = Case.objects.filter(filed_by=actor, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if not item.is_published:
+        raise CaseInputError(_("该事项暂未开放网上申请。"))
+    if not _may_apply_for(actor, enterprise):
+        raise CaseForbidden(_("您不是该企业的经办人，不能以该企业名义申请。"))
+    case = Case(item=item, department=item.department, applicant=applicant or actor,
+                enterprise=enterprise, filed_by=actor, title=item.name,
+                form_data=form_data or {}, idempotency_key=idempotency_key,
+                legal_limit_days=_working_days(item.legal_limit, item.legal_limit_unit),
+                promised_limit_days=_working_days(item.promised_limit, item.promised_limit_unit))
+    case.full_clean(exclude=["number"])
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # A concurrent twin with the same key won the race: return it.
+        return Case.objects.get(filed_by=actor, idempotency_key=idempotency_key)
+    audit_record(actor=actor, action="case_create", obj=case, new={"state": case.state,
+                 "item": item.implementation_code})
+    return case
+
+
+def _working_days(limit, unit) -> int | None:
+    """A catalog limit as working days. Natural days become the working days they surely hold
+    (5 in 7, rounded down): the clock may end early, never late."""
+    if limit is None:
+        return None
+    if unit == LimitUnit.WORKING_DAY:
+        return limit
+    if unit == LimitUnit.HOUR:
+        return 0 if limit < 24 else limit // 8
+    return limit * 5 // 7  # natural days: the working days they usually hold
+
+
+@transaction.atomic
+def case_update_draft(*, actor, case_id: int, form_data: dict) -> Case:
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if case.filed_by_id != actor.id and case.applicant_id != actor.id:
+        raise CaseForbidden(_("您无权修改该申请。"))
+    if case.state not in (CaseState.DRAFT, CaseState.RETURNED):
+        raise CaseInputError(_("申请已提交，不能再修改申请表。"))
+    case.form_data = form_data
+    case.save(update_fields=["form_data", "updated_at"])
+    return case
+
+
+def missing_materials(case) -> list:
+    """Required materials of the item with no current upload."""
+    have = set(case.materials.filter(superseded_at__isnull=True)
+               .values_list("requirement_id", flat=True))
+    return [m for m in case.item.materials.all() if m.required and m.pk not in have]
+
+
+def _next_number(year: int) -> str:
+    seq, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"GX{year}{seq.last:06d}"
+
+
+def case_submit(*, actor, case_id: int, note: str = "") -> Case:
+    """Submit a draft, or resubmit a case returned for correction (the same case, Art. 32)."""
+
+    def apply(case):
+        missing = missing_materials(case)
+        if missing:
+            names = "、".join(m.name for m in missing)
+            raise CaseInputError(
+                _("还缺少必要材料：%(names)s。请上传后再提交。") % {"names": names})
+        on = clocks.today()
+        if case.number is None:
+            case.number = _next_number(on.year)
+            case.query_code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6))
+        _close_applicant_pause(case, on)
+        case.submitted_at = timezone.now()
+        case.received_on = on
+        case.pre_review_due = clocks.pre_review_due(on).date
+        return {"number": case.number, "pre_review_due": case.pre_review_due}
+
+    return transition(case_id=case_id, action="submit", actor=actor, perm="cases.apply",
+                      note=note, apply=apply)
+
+
+def _close_applicant_pause(case, on) -> None:
+    open_pause = case.pauses.filter(kind=PauseKind.WITH_APPLICANT, ended_on__isnull=True).first()
+    if open_pause is not None:
+        open_pause.ended_on = on
+        open_pause.save(update_fields=["ended_on"])
+        case.corrections.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+
+
+def case_withdraw(*, actor, case_id: int, reason: str = "") -> Case:
+    def apply(case):
+        case.withdrawn_reason = reason
+        return {"reason": reason}
+
+    return transition(case_id=case_id, action="withdraw", actor=actor, perm="cases.apply",
+                      note=reason, apply=apply)
+
+
+def material_record(*, actor, case, requirement, stored) -> SubmittedMaterial:
+    """Record an uploaded file (already checked and stored by `uploads`) as the current
+    version of `requirement`; earlier versions are kept, marked superseded. Call while holding
+    the case row lock."""
+    now = timezone.now()
+    case.materials.filter(requirement=requirement, superseded_at__isnull=True) \
+        .update(superseded_at=now)
+    material = SubmittedMaterial(case=case, requirement=requirement, uploaded_by=actor,
+                                 **stored)
+    material.save()
+    audit_record(actor=actor, action="case_material_upload", obj=case,
+                 new={"material": requirement.name, "sha256": material.sha256,
+                      "size": material.size})
+    return material

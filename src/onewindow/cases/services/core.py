@@ -1,0 +1,74 @@
+"""The one transition function of the case state machine.
+
+Every state change goes through `transition`: it locks the case row, checks that the action is
+allowed from the current state (django-fsm-2's table on the model), lets the caller change the
+case, saves, writes the audit event and schedules notifications for after the commit. An error
+anywhere rolls the whole transaction back: nothing is half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from onewindow.audit.services import audit_record
+from onewindow.cases import notify
+from onewindow.cases.errors import CaseForbidden, IllegalTransition
+from onewindow.cases.models import Case
+
+
+def lock_case(case_id: int) -> Case:
+    """Fetch and lock the case row. Call inside a transaction."""
+    return (Case.objects.select_for_update(of=("self",))
+            .select_related("item", "department").get(pk=case_id))
+
+
+def require(actor, perm: str, case: Case, message: str) -> None:
+    if actor is not None and not actor.has_perm(perm, case):
+        raise CaseForbidden(message)
+
+
+@transaction.atomic
+def transition(*, case_id: int, action: str, actor, perm: str | None, note: str = "",
+               apply: Callable[[Case], dict | None] | None = None,
+               event: str | None = None) -> Case:
+    """Move case `case_id` by `action` (a @transition method of Case).
+
+    `perm` is checked against the actor (None: a system job). `apply(case)` runs after the
+    move, under the lock, and may return extra audit details.
+    """
+    case = lock_case(case_id)
+    if perm is not None:
+        require(actor, perm, case, _forbidden_message())
+    move = getattr(case, action)
+    if not can_proceed(move):
+        raise IllegalTransition(case, action)
+    old = case.state
+    move()
+    details = apply(case) if apply else None
+    case.save()
+    audit_record(actor=actor, action=f"case_{event or action}", obj=case,
+                 old={"state": old}, new={"state": case.state, **(details or {})}, note=note)
+    notify.on_commit(case.pk, event or action)
+    return case
+
+
+@transaction.atomic
+def record(*, case_id: int, action: str, actor, perm: str | None, note: str = "",
+           apply: Callable[[Case], dict | None]) -> Case:
+    """A change that is not a move (an extension, a review opinion): same lock and audit."""
+    case = lock_case(case_id)
+    if perm is not None:
+        require(actor, perm, case, _forbidden_message())
+    details = apply(case)
+    case.save()
+    audit_record(actor=actor, action=f"case_{action}", obj=case, new=details, note=note)
+    notify.on_commit(case.pk, action)
+    return case
+
+
+def _forbidden_message() -> str:
+    return _("您无权对该办件执行此操作。")

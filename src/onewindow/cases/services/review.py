@@ -1,0 +1,126 @@
+"""The department's part: review steps, special procedures, the one extension, the decision."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onewindow.cases import clocks, documents
+from onewindow.cases.enums import (
+    CaseState,
+    Decision,
+    DocumentKind,
+    PauseKind,
+    ReviewOutcome,
+    ReviewStepKind,
+)
+from onewindow.cases.errors import CaseInputError, IllegalTransition
+from onewindow.cases.models import ClockPause, ReviewStep
+from onewindow.cases.services.core import record, transition
+
+MAX_EXTENSION_DAYS = 10  # Art. 42: once, by at most 10 working days
+DEFAULT_REMEDY = gettext_lazy(
+    "申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
+    "或者在六个月内依法向人民法院提起行政诉讼。")
+
+
+def case_start_review(*, actor, case_id: int):
+    return transition(case_id=case_id, action="start_review", actor=actor, perm="cases.review")
+
+
+def case_review_step(*, actor, case_id: int, kind: str, outcome: str, opinion: str):
+    """A reviewer's or approver's recorded opinion on a case in review (no state change)."""
+    if kind not in ReviewStepKind.values or outcome not in ReviewOutcome.values:
+        raise CaseInputError(_("审查环节或意见无效。"))
+    if not opinion.strip():
+        raise CaseInputError(_("请填写审查意见。"))
+    perm = "cases.decide" if kind == ReviewStepKind.APPROVE else "cases.review"
+
+    def apply(case):
+        if case.state != CaseState.IN_REVIEW:
+            raise IllegalTransition(case, "review_step")
+        step = ReviewStep.objects.create(case=case, kind=kind, department=case.department,
+                                         outcome=outcome, opinion=opinion.strip(), by=actor)
+        return {"step": step.pk, "kind": kind, "outcome": outcome}
+
+    return record(case_id=case_id, action="review_step", actor=actor, perm=perm,
+                  note=opinion, apply=apply)
+
+
+def case_suspend(*, actor, case_id: int, procedure: str, reason: str):
+    """特别程序 (Art. 45): both clocks stop until `case_resume`."""
+    if not reason.strip():
+        raise CaseInputError(_("进入特别程序须写明原因，并书面告知申请人。"))
+
+    def apply(case):
+        ClockPause.objects.create(case=case, kind=PauseKind.SPECIAL_PROCEDURE,
+                                  procedure=procedure, started_on=clocks.today(), reason=reason)
+        documents.issue(case=case, kind=DocumentKind.SUSPENSION_NOTICE, actor=actor)
+        return {"procedure": procedure}
+
+    return transition(case_id=case_id, action="suspend", actor=actor, perm="cases.review",
+                      note=reason, apply=apply)
+
+
+def case_resume(*, actor, case_id: int, note: str = ""):
+    def apply(case):
+        pause = case.pauses.get(kind=PauseKind.SPECIAL_PROCEDURE, ended_on__isnull=True)
+        pause.ended_on = clocks.today()
+        pause.save(update_fields=["ended_on"])
+        clocks.compute_dues(case)
+        return {"legal_due": case.legal_due, "promised_due": case.promised_due}
+
+    return transition(case_id=case_id, action="resume", actor=actor, perm="cases.review",
+                      note=note, apply=apply)
+
+
+def case_extend(*, actor, case_id: int, days: int, reason: str):
+    """Extend the legal limit once, by at most 10 working days, with the approver's reason."""
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise CaseInputError(_("延长期限须为1至10个工作日。"))
+    if not reason.strip():
+        raise CaseInputError(_("延长期限须写明理由，并告知申请人。"))
+
+    def apply(case):
+        if case.state not in (CaseState.IN_REVIEW, CaseState.SUSPENDED):
+            raise IllegalTransition(case, "extend")
+        if case.extension_days:
+            raise CaseInputError(_("该办件已延长过一次期限，依法不能再次延长。"))
+        case.extension_days = days
+        case.extension_reason = reason.strip()
+        case.extension_approved_by = actor
+        clocks.compute_dues(case)
+        documents.issue(case=case, kind=DocumentKind.EXTENSION_NOTICE, actor=actor)
+        return {"days": days, "legal_due": case.legal_due}
+
+    return record(case_id=case_id, action="extend", actor=actor, perm="cases.decide",
+                  note=reason, apply=apply)
+
+
+def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
+                remedy_text: str = ""):
+    """准予 or 不予许可. A denial must give its reasons and the remedy (Art. 38)."""
+    if decision not in Decision.values:
+        raise CaseInputError(_("决定无效：只能是准予许可或不予许可。"))
+    if decision == Decision.DENIED and not reason.strip():
+        raise CaseInputError(_("不予许可必须写明理由。"))
+
+    def apply(case):
+        case.decision = decision
+        case.decision_reason = reason.strip()
+        case.remedy_text = remedy_text.strip() or (
+            str(DEFAULT_REMEDY) if decision == Decision.DENIED else "")
+        case.decided_at = timezone.now()
+        documents.issue(case=case, kind=DocumentKind.DECISION_LETTER, actor=actor)
+        if decision == Decision.APPROVED:
+            documents.issue(case=case, kind=DocumentKind.CERTIFICATE, actor=actor)
+        return {"decision": decision}
+
+    return transition(case_id=case_id, action="decide", actor=actor, perm="cases.decide",
+                      note=reason, apply=apply)
+
+
+def certificate_delivery_days() -> int:
+    return getattr(settings, "ONEWINDOW_CERTIFICATE_DELIVERY_DAYS", 10)  # Art. 44

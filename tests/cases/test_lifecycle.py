@@ -1,0 +1,200 @@
+import datetime as dt
+
+import pytest
+from django.http import Http404
+
+from onewindow.audit.selectors import audit_verify, events_for
+from onewindow.cases import clocks, services
+from onewindow.cases.enums import CaseState, DocumentKind
+from onewindow.cases.errors import CaseForbidden, CaseInputError, IllegalTransition
+from onewindow.cases.selectors import case_get_for_user
+from onewindow.workdays.selectors import working_days_between
+from tests.cases.conftest import reload, upload_all
+
+pytestmark = pytest.mark.django_db
+
+
+def test_case_full_lifecycle_is_audited_and_issues_documents(zone, in_review, freeze_today):
+    case_id = in_review.pk
+    services.case_review_step(actor=zone.reviewer, case_id=case_id, kind="review",
+                              outcome="agree", opinion="材料齐全，符合条件")
+    services.case_decide(actor=zone.approver, case_id=case_id, decision="approved")
+    services.case_complete(actor=zone.clerk, case_id=case_id)
+    case = services.case_deliver(actor=zone.clerk, case_id=case_id, method="download")
+    assert case.state == CaseState.DELIVERED
+    kinds = set(case.documents.values_list("kind", flat=True))
+    assert {DocumentKind.ACCEPTANCE_NOTICE, DocumentKind.DECISION_LETTER,
+            DocumentKind.CERTIFICATE} <= kinds
+    actions = [e.action for e in events_for(case)]
+    assert actions[:1] == ["case_create"]
+    assert [a for a in actions if a not in ("case_create", "case_material_upload")] == \
+        ["case_submit", "case_accept", "case_start_review", "case_review_step",
+            "case_decide", "case_complete", "case_deliver"]
+    assert audit_verify()[1] is None
+    assert case.number.startswith("GX") and len(case.query_code) == 6
+
+
+def test_case_submit_without_required_material_names_it(zone):
+    case = services.case_create_draft(actor=zone.applicant, item=zone.item)
+    with pytest.raises(CaseInputError, match="建筑工程施工许可申请表、建设工程规划许可证"):
+        services.case_submit(actor=zone.applicant, case_id=case.pk)
+    assert reload(case).state == CaseState.DRAFT and reload(case).number is None
+
+
+def test_case_numbers_are_unique_and_sequential(zone):
+    numbers = []
+    for _ in range(3):
+        case = services.case_create_draft(actor=zone.applicant, item=zone.item)
+        upload_all(case, zone.applicant)
+        numbers.append(services.case_submit(actor=zone.applicant, case_id=case.pk).number)
+    assert len(set(numbers)) == 3
+    assert [int(n[-6:]) for n in numbers] == sorted(int(n[-6:]) for n in numbers)
+
+
+def test_case_create_draft_same_idempotency_key_gives_one_case(zone):
+    first = services.case_create_draft(actor=zone.applicant, item=zone.item,
+                                       idempotency_key="k-1")
+    again = services.case_create_draft(actor=zone.applicant, item=zone.item,
+                                       idempotency_key="k-1")
+    assert first.pk == again.pk
+    assert zone.item.cases.count() == 1
+
+
+def test_case_create_draft_for_foreign_enterprise_refused(zone):
+    with pytest.raises(CaseForbidden):
+        services.case_create_draft(actor=zone.stranger, item=zone.item,
+                                   enterprise=zone.enterprise)
+
+
+def test_case_return_then_resubmit_same_case_records_applicant_time(zone, submitted,
+                                                                   freeze_today):
+    freeze_today(dt.date(2026, 3, 2))
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    req1, req2 = zone.item.materials.filter(required=True)
+    case = services.case_return(actor=zone.clerk, case_id=submitted.pk,
+                                items=[(req1, "申请表未盖章"), (req2, "规划许可证复印件不清晰")])
+    assert case.state == CaseState.RETURNED
+    notice = case.documents.get(kind=DocumentKind.CORRECTION_NOTICE)
+    assert notice.sha256 and notice.verify_code
+    freeze_today(dt.date(2026, 3, 5))
+    case = services.case_submit(actor=zone.applicant, case_id=submitted.pk)
+    assert case.number == submitted.number
+    assert case.received_on == dt.date(2026, 3, 5)
+    assert clocks.applicant_days(case) == 3
+    assert case.corrections.get().resolved_at is not None
+
+
+def test_case_return_needs_every_fix_with_reason(zone, submitted):
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    with pytest.raises(CaseInputError):
+        services.case_return(actor=zone.clerk, case_id=submitted.pk, items=[])
+    with pytest.raises(CaseInputError):
+        services.case_return(actor=zone.clerk, case_id=submitted.pk, items=[(None, " ")])
+    assert reload(submitted).state == CaseState.PRE_REVIEW
+
+
+def test_case_not_accept_requires_help_offer_first(zone, submitted):
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    with pytest.raises(CaseInputError, match="先帮再办"):
+        services.case_not_accept(actor=zone.clerk, case_id=submitted.pk, reason="不属于本机关职权")
+    assert reload(submitted).state == CaseState.PRE_REVIEW
+    services.case_offer_help(actor=zone.clerk, case_id=submitted.pk,
+                             reason_told="该事项由市级部门办理", help_offered="已告知市级窗口地址")
+    case = services.case_not_accept(actor=zone.clerk, case_id=submitted.pk,
+                                    reason="不属于本机关职权", competent_agency="青岛市住建局")
+    assert case.state == CaseState.NOT_ACCEPTED
+    assert case.documents.filter(kind=DocumentKind.NOT_ACCEPTED_NOTICE).exists()
+
+
+def test_case_claimed_by_other_clerk_cannot_be_accepted_by_me(zone, submitted):
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    with pytest.raises(CaseInputError, match="承办"):
+        services.case_accept(actor=zone.clerk2, case_id=submitted.pk)
+
+
+def test_case_accept_twice_second_gets_clear_message(zone, submitted):
+    services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    with pytest.raises(IllegalTransition, match="已受理"):
+        services.case_accept(actor=zone.clerk2, case_id=submitted.pk)
+
+
+def test_case_accept_sets_both_clocks_in_working_days(zone, submitted, freeze_today):
+    freeze_today(dt.date(2026, 9, 30))  # before the National Day holiday
+    case = services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    assert case.accepted_on == dt.date(2026, 9, 30)
+    assert case.promised_due == dt.date(2026, 10, 9)  # Oct 1–7 off; the 8th and 9th
+    # 7 working days: Oct 8, 9, 10 (make-up Saturday), 12, 13, 14, 15
+    assert case.legal_due == dt.date(2026, 10, 15)
+
+
+def test_case_deem_accepted_after_five_working_days(zone, submitted, freeze_today):
+    freeze_today(submitted.pre_review_due)
+    with pytest.raises(CaseInputError):
+        services.case_deem_accepted(case_id=submitted.pk)
+    freeze_today(submitted.pre_review_due + dt.timedelta(days=1))
+    case = services.case_deem_accepted(case_id=submitted.pk)
+    assert case.state == CaseState.ACCEPTED and case.deemed_accepted
+    assert case.accepted_on == submitted.received_on
+    assert events_for(case).last().action == "case_deem_accepted"
+
+
+def test_case_suspend_pauses_clock_and_resume_moves_due(zone, submitted, freeze_today):
+    freeze_today(dt.date(2026, 11, 2))
+    services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    due = services.case_start_review(actor=zone.reviewer, case_id=submitted.pk).legal_due
+    freeze_today(dt.date(2026, 11, 4))
+    case = services.case_suspend(actor=zone.reviewer, case_id=submitted.pk,
+                                 procedure="expert_review", reason="组织专家评审")
+    assert [c.colour for c in clocks.clocks(case)] == ["paused", "paused"]
+    freeze_today(dt.date(2026, 11, 11))  # Nov 5, 6, 9, 10, 11 were spent in the procedure
+    case = services.case_resume(actor=zone.reviewer, case_id=submitted.pk)
+    assert case.state == CaseState.IN_REVIEW
+    assert working_days_between(due, case.legal_due) == 5
+    assert case.documents.filter(kind=DocumentKind.SUSPENSION_NOTICE).exists()
+
+
+def test_case_extend_once_by_at_most_ten_days(zone, in_review):
+    with pytest.raises(CaseInputError):
+        services.case_extend(actor=zone.approver, case_id=in_review.pk, days=11, reason="复杂")
+    case = services.case_extend(actor=zone.approver, case_id=in_review.pk, days=10,
+                                reason="需现场核查")
+    assert case.extension_days == 10 and case.limit_with_extension == 17
+    with pytest.raises(CaseInputError, match="不能再次延长"):
+        services.case_extend(actor=zone.approver, case_id=in_review.pk, days=1, reason="再延")
+
+
+def test_case_extend_by_reviewer_refused(zone, in_review):
+    with pytest.raises(CaseForbidden):
+        services.case_extend(actor=zone.reviewer, case_id=in_review.pk, days=5, reason="x")
+
+
+def test_case_deny_without_reason_refused_and_with_reason_carries_remedy(zone, in_review):
+    with pytest.raises(CaseInputError, match="理由"):
+        services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="denied")
+    assert reload(in_review).state == CaseState.IN_REVIEW
+    case = services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="denied",
+                                reason="规划许可证与设计图纸不符")
+    assert "行政复议" in case.remedy_text
+    assert not case.documents.filter(kind=DocumentKind.CERTIFICATE).exists()
+
+
+def test_case_other_department_cannot_review(zone, submitted):
+    services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    with pytest.raises(CaseForbidden):
+        services.case_start_review(actor=zone.other_reviewer, case_id=submitted.pk)
+
+
+def test_case_withdraw_by_applicant_only(zone, submitted):
+    with pytest.raises(CaseForbidden):
+        services.case_withdraw(actor=zone.stranger, case_id=submitted.pk)
+    case = services.case_withdraw(actor=zone.applicant, case_id=submitted.pk, reason="不再需要")
+    assert case.state == CaseState.WITHDRAWN
+
+
+def test_case_get_for_user_same_404_for_forbidden_and_missing(zone, submitted):
+    assert case_get_for_user(user=zone.applicant, pk=submitted.pk) == submitted
+    assert case_get_for_user(user=zone.reviewer, pk=submitted.pk) == submitted
+    for user, pk in [(zone.stranger, submitted.pk), (zone.other_reviewer, submitted.pk),
+                     (zone.applicant, 999999)]:
+        with pytest.raises(Http404):
+            case_get_for_user(user=user, pk=pk)
