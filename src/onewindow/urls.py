@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("onewindow.core.urls")),
     path("accounts/", include("onewindow.accounts.urls")),
     path("catalog/", include("onewindow.catalog.urls")),
+    path("", include("onewindow.cases.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     # Blank forms and samples of the catalog are public. Nothing else under MEDIA_ROOT is served

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from onewindow.cases.views import applicant, documents, notifications, public, staff
+
+app_name = "cases"
+urlpatterns = [
+    # The applicant's side (views/applicant.py)
+    path("cases/", applicant.my_cases, name="mine"),
+    path("cases/apply/<int:item_pk>/", applicant.apply, name="apply"),
+    path("cases/<int:pk>/", applicant.detail, name="detail"),
+    path("cases/<int:pk>/edit/", applicant.edit, name="edit"),
+    path("cases/<int:pk>/materials/<int:requirement_pk>/", applicant.upload, name="upload"),
+    path("cases/<int:pk>/submit/", applicant.submit, name="submit"),
+    path("cases/<int:pk>/withdraw/", applicant.withdraw, name="withdraw"),
+    # Anyone with a case number and its query code (views/public.py)
+    path("track/", public.track, name="track"),
+    # Documents and their public verification (views/documents.py)
+    path("cases/<int:pk>/documents/<int:document_pk>/", documents.download, name="document"),
+    path("verify/<str:code>/", documents.verify, name="verify"),
+    # Staff workbenches and actions (views/staff.py)
+    path("work/", staff.workbench, name="workbench"),
+    path("work/cases/<int:pk>/", staff.detail, name="staff_detail"),
+    path("work/cases/<int:pk>/<slug:action>/", staff.act, name="staff_action"),
+    # In-app messages (views/notifications.py)
+    path("notifications/", notifications.inbox, name="notifications"),
+]
