@@ -11,6 +11,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from onewindow.audit import triggers
 from onewindow.workdays import cache
+from onewindow.workdays.models import CalendarYear
+from onewindow.workdays.services import calendar_generate
 from tests.factories import UserFactory
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -63,6 +65,18 @@ def _fresh_workday_calendar():
     cache.drop()
     yield
     cache.drop()
+
+
+@pytest.fixture(autouse=True)
+def _calendar_for_transactional_tests(request):
+    """A transactional test starts from a flushed database, without the working-day calendar
+    that the data migration filled: put back the years the tests use."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    if not CalendarYear.objects.exists():
+        calendar_generate(actor=None, years=range(2024, 2027))
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from onewindow.audit.models import AuditEvent
 from onewindow.audit.selectors import audit_verify
 from onewindow.audit.services import audit_record
 from tests.factories import DepartmentFactory
@@ -13,6 +14,7 @@ def test_audit_record_concurrent_appends_keep_one_chain():
     if connection.vendor != "postgresql":
         pytest.skip("row-lock concurrency is exercised on PostgreSQL")
     departments = [DepartmentFactory() for _ in range(4)]
+    before = AuditEvent.objects.count()
     errors = []
 
     def append(dept):
@@ -30,4 +32,4 @@ def test_audit_record_concurrent_appends_keep_one_chain():
     for t in threads:
         t.join()
     assert errors == []
-    assert audit_verify() == (40, None)
+    assert audit_verify() == (before + 40, None)

@@ -1,0 +1,75 @@
+"""Two clerks act on one case at the same moment: exactly one wins (PostgreSQL row locks)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from onewindow.audit.selectors import audit_verify
+from onewindow.cases import services
+from onewindow.cases.enums import CaseState
+from onewindow.cases.errors import IllegalTransition
+from tests.cases.conftest import reload
+
+
+def race(*calls):
+    """Run the calls in threads (each with its own database connection) released together."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            outcomes[i] = call()
+        except Exception as exc:  # the loser's error is the point of the test
+            outcomes[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return outcomes
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("two real connections racing for a row lock: run on PostgreSQL")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_case_accept_race_exactly_one_clerk_wins(postgres_only, zone, submitted):
+    outcomes = race(
+        lambda: services.case_accept(actor=zone.clerk, case_id=submitted.pk),
+        lambda: services.case_accept(actor=zone.clerk2, case_id=submitted.pk),
+    )
+    winners = [o for o in outcomes if not isinstance(o, Exception)]
+    losers = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(winners) == 1 and len(losers) == 1
+    assert isinstance(losers[0], IllegalTransition)
+    assert "已受理" in losers[0].message
+    case = reload(submitted)
+    assert case.state == CaseState.ACCEPTED
+    assert case.documents.count() == 1  # one acceptance notice, not two
+    assert audit_verify()[1] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_case_return_and_accept_race_leave_one_consistent_outcome(postgres_only, zone,
+                                                                   submitted):
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    requirement = zone.item.materials.first()
+    outcomes = race(
+        lambda: services.case_accept(actor=zone.clerk, case_id=submitted.pk),
+        lambda: services.case_return(actor=zone.clerk, case_id=submitted.pk,
+                                     items=[(requirement, "不清晰")]),
+    )
+    assert sum(isinstance(o, Exception) for o in outcomes) == 1
+    case = reload(submitted)
+    if case.state == CaseState.ACCEPTED:
+        assert not case.corrections.exists() and not case.pauses.exists()
+    else:
+        assert case.state == CaseState.RETURNED and case.accepted_on is None
