@@ -198,3 +198,15 @@ def test_case_get_for_user_same_404_for_forbidden_and_missing(zone, submitted):
                      (zone.applicant, 999999)]:
         with pytest.raises(Http404):
             case_get_for_user(user=user, pk=pk)
+
+
+def test_case_submit_into_uncovered_year_is_clear_503_and_changes_nothing(zone, freeze_today):
+    from onewindow.cases.errors import CalendarGap
+
+    case = services.case_create_draft(actor=zone.applicant, item=zone.item)
+    upload_all(case, zone.applicant)
+    freeze_today(dt.date(2026, 12, 28))  # the 5-day pre-review clock runs into 2027
+    with pytest.raises(CalendarGap, match="2027年的节假日安排尚未录入") as info:
+        services.case_submit(actor=zone.applicant, case_id=case.pk)
+    assert info.value.status == 503
+    assert reload(case).state == CaseState.DRAFT and reload(case).number is None

@@ -34,6 +34,12 @@ class CaseForbidden(CaseError):
     status = 403
 
 
+class CalendarGap(CaseError):
+    """A clock would run into a year whose holiday notice nobody has entered yet."""
+
+    status = 503
+
+
 class CaseInputError(CaseError):
     """Missing or wrong input for an allowed action (a denial without a reason, …)."""
 

@@ -16,8 +16,9 @@ from django_fsm import can_proceed
 
 from onewindow.audit.services import audit_record
 from onewindow.cases import notify
-from onewindow.cases.errors import CaseForbidden, IllegalTransition
+from onewindow.cases.errors import CalendarGap, CaseForbidden, IllegalTransition
 from onewindow.cases.models import Case
+from onewindow.workdays.errors import CalendarNotCovered
 
 
 def lock_case(case_id: int) -> Case:
@@ -48,7 +49,7 @@ def transition(*, case_id: int, action: str, actor, perm: str | None, note: str 
         raise IllegalTransition(case, action)
     old = case.state
     move()
-    details = apply(case) if apply else None
+    details = _run(apply, case)
     case.save()
     audit_record(actor=actor, action=f"case_{event or action}", obj=case,
                  old={"state": old}, new={"state": case.state, **(details or {})}, note=note)
@@ -63,11 +64,20 @@ def record(*, case_id: int, action: str, actor, perm: str | None, note: str = ""
     case = lock_case(case_id)
     if perm is not None:
         require(actor, perm, case, _forbidden_message())
-    details = apply(case)
+    details = _run(apply, case)
     case.save()
     audit_record(actor=actor, action=f"case_{action}", obj=case, new=details, note=note)
     notify.on_commit(case.pk, action)
     return case
+
+
+def _run(apply, case):
+    if apply is None:
+        return None
+    try:
+        return apply(case)
+    except CalendarNotCovered as exc:
+        raise CalendarGap(exc.message + _("，请联系管理员录入节假日安排。")) from exc
 
 
 def _forbidden_message() -> str:
