@@ -1,5 +1,7 @@
 """`onewindow seed`: the demo zone's catalog, organisations and logins, and seeding twice."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -255,3 +257,18 @@ def test_seed_keeps_links_added_by_hand(seeded):
     seed_demo(with_users=True)
 
     assert item.life_events.filter(pk=theme.pk).exists()
+
+
+def test_seed_enters_next_year_as_provisional_once(db):
+    from onewindow.core.seeding.runner import seed_demo
+    from onewindow.workdays.models import CalendarYear
+    from onewindow.workdays.selectors import add_working_days
+
+    seed_demo(with_users=False)
+    year = CalendarYear.objects.order_by("-year").first()
+    assert year.year == dt.date.today().year + 1
+    assert year.status == "provisional"
+    deadline = add_working_days(dt.date(year.year - 1, 12, 28), 5)
+    assert deadline.provisional and deadline.date.year == year.year
+    assert seed_demo(with_users=False).provisional_year is None
+    assert CalendarYear.objects.filter(year__gt=year.year).count() == 0

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from onewindow.core.seeding.calendar import seed_provisional_year
 from onewindow.core.seeding.catalog import seed_catalog
 from onewindow.core.seeding.organisations import seed_organisations
 from onewindow.core.seeding.sync import Recorder
@@ -19,10 +20,11 @@ class SeedReport:
     linked: dict[str, int] = field(default_factory=dict)
     audit_events: int = 0
     users_skipped: bool = False
+    provisional_year: int | None = None
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.linked)
+        return bool(self.created or self.updated or self.linked or self.provisional_year)
 
 
 @transaction.atomic
@@ -39,7 +41,9 @@ def seed_demo(*, with_users: bool | None = None) -> SeedReport:
     if with_users:
         seed_users(recorder, orgs)
     events = recorder.flush()
+    provisional_year = seed_provisional_year()
     return SeedReport(
+        provisional_year=provisional_year,
         created=dict(recorder.created),
         updated=dict(recorder.updated),
         linked=dict(recorder.linked),
