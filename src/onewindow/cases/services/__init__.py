@@ -2,6 +2,7 @@
 
 from onewindow.cases.services.applying import (
     case_create_draft,
+    case_material_upload,
     case_submit,
     case_update_draft,
     case_withdraw,
@@ -28,7 +29,8 @@ from onewindow.cases.services.review import (
 
 __all__ = [
     "case_accept", "case_claim", "case_complete", "case_create_draft", "case_decide",
-    "case_deem_accepted", "case_deliver", "case_extend", "case_not_accept", "case_note_add",
+    "case_deem_accepted", "case_deliver", "case_extend", "case_material_upload",
+    "case_not_accept", "case_note_add",
     "case_offer_help", "case_resume", "case_return", "case_review_step", "case_start_review",
     "case_submit", "case_suspend", "case_update_draft", "case_withdraw", "material_record",
     "missing_materials",

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.audit.services import audit_record
-from onewindow.cases import clocks
+from onewindow.cases import clocks, uploads
 from onewindow.cases.enums import CaseState, PauseKind
 from onewindow.cases.errors import CaseForbidden, CaseInputError
 from onewindow.cases.models import Case, CaseNumberSequence, SubmittedMaterial
-from onewindow.cases.services.core import transition
-from onewindow.catalog.enums import LimitUnit
+from onewindow.cases.services.core import lock_case, require, transition
+from onewindow.catalog.enums import LimitUnit, OnlineDepth
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 
@@ -38,6 +38,8 @@ def case_create_draft(*, actor, item, enterprise=None, applicant=None, form_data
             return existing
     if not item.is_published:
         raise CaseInputError(_("该事项暂未开放网上申请。"))
+    if item.online_depth < OnlineDepth.PRE_REVIEW:
+        raise CaseInputError(_("该事项暂不支持网上申请，请按办事指南到窗口办理。"))
     if not _may_apply_for(actor, enterprise):
         raise CaseForbidden(_("您不是该企业的经办人，不能以该企业名义申请。"))
     case = Case(item=item, department=item.department, applicant=applicant or actor,
@@ -71,8 +73,8 @@ def _working_days(limit, unit) -> int | None:
 
 @transaction.atomic
 def case_update_draft(*, actor, case_id: int, form_data: dict) -> Case:
-    case = Case.objects.select_for_update().get(pk=case_id)
-    if case.filed_by_id != actor.id and case.applicant_id != actor.id:
+    case = lock_case(case_id)
+    if not actor.has_perm("cases.apply", case):
         raise CaseForbidden(_("您无权修改该申请。"))
     if case.state not in (CaseState.DRAFT, CaseState.RETURNED):
         raise CaseInputError(_("申请已提交，不能再修改申请表。"))
@@ -149,3 +151,21 @@ def material_record(*, actor, case, requirement, stored) -> SubmittedMaterial:
                  new={"material": requirement.name, "sha256": material.sha256,
                       "size": material.size})
     return material
+
+
+@transaction.atomic
+def case_material_upload(*, actor, case_id: int, requirement_id: int,
+                         uploaded_file) -> SubmittedMaterial:
+    """Check an applicant's file for one material of a draft or returned case and record it
+    as that material's current version. A refused file changes nothing."""
+    case = lock_case(case_id)
+    require(actor, "cases.apply", case, _("您无权为该办件上传材料。"))
+    if case.state not in (CaseState.DRAFT, CaseState.RETURNED):
+        raise CaseInputError(_("办件 %(number)s 当前状态为“%(state)s”，不能上传材料。") % {
+            "number": case.number or _("草稿"), "state": case.get_state_display()})
+    requirement = case.item.materials.filter(pk=requirement_id).first()
+    if requirement is None:
+        raise CaseInputError(_("该材料不属于本事项，请刷新页面后重试。"))
+    stored = uploads.check_and_store(requirement=requirement, uploaded_file=uploaded_file)
+    stored = uploads.reuse_stored_copy(case=case, stored=stored)
+    return material_record(actor=actor, case=case, requirement=requirement, stored=stored)

@@ -1,11 +1,223 @@
-"""Being written."""
+"""The applicant's side: start an application, fill and upload, submit, fix what was returned,
+withdraw, and follow one's cases.
 
-from django.http import HttpResponse
+Every case is fetched with `case_get_for_user` (missing and forbidden are the same 404). Staff
+other than help agents have their own workbench: here they get the same 404 (the list
+redirects them to the workbench).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from onewindow.accounts.enums import Role
+from onewindow.cases import clocks, services, uploads
+from onewindow.cases.enums import WITHDRAWABLE_STATES, CaseState
+from onewindow.cases.errors import CaseError
+from onewindow.cases.forms import ApplicationForm, ApplyForm, UploadForm, WithdrawForm
+from onewindow.cases.selectors import case_get_for_user, visible_cases
+from onewindow.cases.services.applying import case_material_upload
+from onewindow.cases.views import progress
+from onewindow.catalog.selectors import item_guide_get
+
+APPLICANT_ROLES = frozenset({Role.APPLICANT, Role.HELP_AGENT})
+PAGE_SIZE = 20
 
 
-def _todo(request, **kwargs):
-    return HttpResponse("TODO")
+def is_htmx(request) -> bool:
+    return (request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
-my_cases = apply = detail = edit = upload = submit = withdraw = _todo
-track = download = verify = workbench = act = inbox = _todo
+def _post_or_none(request):
+    return request.POST if request.method == "POST" else None
+
+
+def applicant_view(view):
+    """Login required; staff who are not help agents get the same 404 as for a missing case."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.role not in APPLICANT_ROLES:
+            raise Http404(_("办件不存在。"))
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+@require_safe
+@login_required
+def my_cases(request):
+    if request.user.role not in APPLICANT_ROLES:
+        return redirect("cases:workbench")
+    group = request.GET.get("state", "all")
+    cases = visible_cases(request.user).prefetch_related("documents", "pauses")
+    if group in progress.STATE_GROUPS:
+        cases = cases.filter(state__in=progress.STATE_GROUPS[group][1])
+    else:
+        group = "all"
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "cases/applicant/mine.html" + ("#case_list" if is_htmx(request) else "")
+    response = render(request, template, {
+        "page_obj": page, "rows": [progress.case_row(c) for c in page], "group": group,
+        "groups": [("all", _("全部"))] + [(k, v[0]) for k, v in progress.STATE_GROUPS.items()],
+    })
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_view
+def apply(request, item_pk: int):
+    item = item_guide_get(pk=item_pk)
+    form = ApplyForm(_post_or_none(request), user=request.user, item=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_create_draft(
+                actor=request.user, item=item, enterprise=form.enterprise,
+                idempotency_key=form.cleaned_data["idempotency_key"])
+        except CaseError as err:
+            return _apply_page(request, item, form, error=err.message, status=err.status)
+        return redirect("cases:edit", case.pk)
+    return _apply_page(request, item, form, status=422 if form.is_bound else 200)
+
+
+def _apply_page(request, item, form, *, error: str = "", status: int = 200):
+    drafts = visible_cases(request.user).filter(item=item, state=CaseState.DRAFT)
+    return render(request, "cases/applicant/apply.html",
+                  {"item": item, "form": form, "error": error, "drafts": drafts}, status=status)
+
+
+@require_safe
+@applicant_view
+def detail(request, pk: int):
+    case = case_get_for_user(user=request.user, pk=pk)
+    return render(request, "cases/applicant/detail.html", {
+        **_case_context(case),
+        "timeline": progress.public_timeline(case),
+        "materials": progress.material_rows(case),
+        "corrections": case.corrections.order_by("-issued_at")
+        .prefetch_related("items__requirement"),
+        "help_offers": case.help_offers.order_by("offered_at"),
+        "public_notes": case.notes.filter(internal=False).order_by("at"),
+        "applicant_days": clocks.applicant_days(case),
+        "withdrawable": case.state in WITHDRAWABLE_STATES,
+    })
+
+
+def _case_context(case) -> dict:
+    return {"case": case, "badge": progress.state_badge(case),
+            "clocks": progress.clock_rows(case), "next_step": progress.next_step(case),
+            "documents": case.documents.order_by("issued_at"),
+            "editable": case.state in progress.EDITABLE_STATES}
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_view
+def edit(request, pk: int):
+    case = case_get_for_user(user=request.user, pk=pk)
+    if case.state not in progress.EDITABLE_STATES:
+        messages.info(request, _("该申请已提交，不能再修改。"))
+        return redirect("cases:detail", case.pk)
+    if request.method == "GET":
+        return _edit_page(request, case)
+    form = ApplicationForm(request.POST, draft=True)
+    if not form.is_valid():
+        return _edit_page(request, case, form=form, status=422,
+                          error=_("申请表有填错的内容，请按提示修改。"))
+    try:
+        services.case_update_draft(actor=request.user, case_id=case.pk,
+                                   form_data=form.cleaned_data)
+    except CaseError as err:
+        return _edit_page(request, case, form=form, error=err.message, status=err.status)
+    messages.success(request, _("草稿已保存。"))
+    return redirect("cases:edit", case.pk)
+
+
+def _edit_page(request, case, *, form=None, error: str = "", row_errors=None,
+               status: int = 200):
+    form = form or ApplicationForm(initial=case.form_data, draft=True)
+    return render(request, "cases/applicant/edit.html", {
+        **_case_context(case), "form": form, "error": error,
+        "correction": progress.open_correction(case),
+        "materials": progress.material_rows(case, errors=row_errors),
+        "max_bytes": uploads.max_bytes(),
+    }, status=status)
+
+
+@require_POST
+@applicant_view
+def upload(request, pk: int, requirement_pk: int):
+    case = case_get_for_user(user=request.user, pk=pk)
+    requirement = get_object_or_404(case.item.materials, pk=requirement_pk)
+    error, status = _store_upload(request, case, requirement)
+    if is_htmx(request):
+        row = progress.material_row(case, requirement, error=error)
+        return render(request, "cases/applicant/edit.html#material_row",
+                      {"case": case, "row": row}, status=status)
+    if error:
+        return _edit_page(request, case, error=error, row_errors={requirement.pk: error},
+                          status=status)
+    messages.success(request, _("“%(material)s”已上传。") % {"material": requirement.name})
+    return redirect(reverse("cases:edit", args=[case.pk]) + f"#material-{requirement.pk}")
+
+
+def _store_upload(request, case, requirement) -> tuple[str, int]:
+    form = UploadForm(request.POST, request.FILES)
+    uploaded = form.cleaned_data.get("file") if form.is_valid() else None
+    if not uploaded:
+        return _("“%(material)s”：请选择要上传的文件。") % {"material": requirement.name}, 422
+    try:
+        case_material_upload(actor=request.user, case_id=case.pk,
+                             requirement_id=requirement.pk, uploaded_file=uploaded)
+    except CaseError as err:
+        return err.message, err.status
+    return "", 200
+
+
+@require_POST
+@applicant_view
+def submit(request, pk: int):
+    case = case_get_for_user(user=request.user, pk=pk)
+    form = ApplicationForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, case, form=form, status=422,
+                          error=_("申请表有未填或填错的内容，请按提示修改后再提交。"))
+    try:
+        # Save what was typed first, so that a refused submission keeps it in the draft.
+        services.case_update_draft(actor=request.user, case_id=case.pk,
+                                   form_data=form.cleaned_data)
+        case = services.case_submit(actor=request.user, case_id=case.pk)
+    except CaseError as err:
+        return _edit_page(request, case, form=form, error=err.message, status=err.status)
+    messages.success(request, _("申请已提交。办件编号 %(number)s，查询码 %(code)s，请妥善保存。")
+                     % {"number": case.number, "code": case.query_code})
+    return redirect("cases:detail", case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_view
+def withdraw(request, pk: int):
+    case = case_get_for_user(user=request.user, pk=pk)
+    form = WithdrawForm(_post_or_none(request))
+    context = {"case": case, "form": form, "withdrawable": case.state in WITHDRAWABLE_STATES}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_withdraw(actor=request.user, case_id=case.pk,
+                                   reason=form.cleaned_data["reason"])
+        except CaseError as err:
+            return render(request, "cases/applicant/withdraw.html",
+                          {**context, "error": err.message}, status=err.status)
+        messages.success(request, _("申请已撤回。"))
+        return redirect("cases:detail", case.pk)
+    return render(request, "cases/applicant/withdraw.html", context)

@@ -1,0 +1,87 @@
+"""The applicant's forms: whom to apply as, the application form, one upload, withdrawal,
+and tracking by query code."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.catalog.enums import Audience
+
+AS_PERSON = "person"
+KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+MOBILE = RegexValidator(r"^1[3-9]\d{9}$", _("请填写 11 位中国大陆手机号码，例如 13812345678。"))
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ApplyForm(forms.Form):
+    """Start an application: as which enterprise (or as oneself). The hidden key is made when
+    the form is rendered, so that a double click or a resubmitted POST makes one draft."""
+
+    applicant_as = forms.ChoiceField(label=_("申请主体"), widget=forms.RadioSelect)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, user, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprises = {str(e.pk): e for e in user.enterprises.order_by("name")}
+        choices = [(pk, e.name) for pk, e in self.enterprises.items()]
+        if item.audience != Audience.ENTERPRISE:
+            choices.append((AS_PERSON, _("以个人身份申请")))
+        self.fields["applicant_as"].choices = choices
+        if len(choices) == 1:
+            self.fields["applicant_as"].initial = choices[0][0]
+        self.fields["idempotency_key"].initial = new_idempotency_key()
+
+    @property
+    def has_choices(self) -> bool:
+        return bool(self.fields["applicant_as"].choices)
+
+    def clean_idempotency_key(self) -> str:
+        key = self.cleaned_data["idempotency_key"]
+        if not KEY_RE.match(key):
+            raise forms.ValidationError(_("页面已过期，请刷新后重新提交。"))
+        return key
+
+    @property
+    def enterprise(self):
+        return self.enterprises.get(self.cleaned_data["applicant_as"])
+
+
+class ApplicationForm(forms.Form):
+    """The application form every item has (per-item forms come later). Its cleaned data is
+    the case's `form_data`. A draft may be saved incomplete; a submission may not."""
+
+    title = forms.CharField(label=_("项目名称/申请事由"), max_length=200)
+    contact_name = forms.CharField(label=_("联系人"), max_length=50)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=11, validators=[MOBILE],
+                                    help_text=_("手机号码，用于接收办理进度短信"))
+    address = forms.CharField(label=_("地址"), max_length=200,
+                              help_text=_("企业住所或项目地址，邮寄送达时也寄往此地址"))
+
+    def __init__(self, *args, draft: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = not draft
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("选择文件"), required=False)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("办件编号"), max_length=20,
+                             help_text=_("例如 GX2026000123，见提交成功页面或短信"))
+    query_code = forms.CharField(label=_("查询码"), max_length=8,
+                                 help_text=_("6 位字母和数字，随办件编号一同告知"))

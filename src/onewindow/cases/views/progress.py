@@ -1,0 +1,157 @@
+"""What an applicant, or anyone holding the query code, sees of a case: the next step, the
+clocks in words, the public timeline, the materials with their earlier versions.
+
+Reads only. Internal notes and the departments' review opinions are never read here: the
+timeline is built from a list of public events and shows no event's note.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.audit.selectors import events_for
+from onewindow.cases import clocks, uploads
+from onewindow.cases.enums import OPEN_STATES, CaseState, ClockColour, Decision, DocumentKind
+
+S = CaseState
+DONE_STATES = frozenset({S.COMPLETED, S.DELIVERED, S.NOT_ACCEPTED, S.WITHDRAWN})
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+STATE_GROUPS = {
+    "open": (_("进行中"), OPEN_STATES - DONE_STATES),
+    "done": (_("已办结"), DONE_STATES),
+    "draft": (_("草稿"), frozenset({S.DRAFT})),
+}
+
+NEXT_STEPS = {
+    S.DRAFT: _("请填写申请表、上传材料后提交"),
+    S.SUBMITTED: _("等待窗口预审"),
+    S.PRE_REVIEW: _("窗口正在预审，请保持电话畅通"),
+    S.RETURNED: _("请补正材料后重新提交"),
+    S.NOT_ACCEPTED: _("不予受理，请查看不予受理通知书"),
+    S.ACCEPTED: _("已受理，等待部门审查"),
+    S.ACCEPTED_WITH_TOLERANCE: _("已容缺受理，请按承诺期限补交材料"),
+    S.IN_REVIEW: _("部门审查中，请留意办理进度"),
+    S.SUSPENDED: _("特别程序中，所需时间不计入办理时限"),
+    S.DECIDED: _("已作出决定，等待办结"),
+    S.COMPLETED: _("已办结，等待送达"),
+    S.DELIVERED: _("已送达"),
+    S.WITHDRAWN: _("申请已撤回"),
+}
+STATE_BADGES = {
+    S.RETURNED: "badge-warn", S.SUSPENDED: "badge-warn", S.NOT_ACCEPTED: "badge-bad",
+    S.ACCEPTED: "badge-ok", S.ACCEPTED_WITH_TOLERANCE: "badge-ok", S.COMPLETED: "badge-ok",
+    S.DELIVERED: "badge-ok",
+}
+CLOCK_LABELS = {"pre_review": _("预审时限"), "legal": _("法定时限"), "promised": _("承诺时限")}
+COLOUR_BADGES = {ClockColour.GREEN: "badge-ok", ClockColour.YELLOW: "badge-warn",
+                 ClockColour.RED: "badge-bad"}
+# Audit actions an applicant may see, by what they are called. Everything else (review
+# opinions, notes, claims by name) stays inside; no event's note is ever shown.
+PUBLIC_EVENTS = {
+    "case_create": _("创建申请草稿"),
+    "case_material_upload": _("上传材料"),
+    "case_submit": _("提交申请"),
+    "case_start_pre_review": _("窗口开始预审"),
+    "case_return_for_correction": _("退回补正（一次性告知）"),
+    "case_not_accept": _("不予受理"),
+    "case_accept": _("受理"),
+    "case_deem_accepted": _("预审逾期，依法视为受理"),
+    "case_start_review": _("部门开始审查"),
+    "case_suspend": _("进入特别程序（不计时）"),
+    "case_resume": _("恢复审查"),
+    "case_extend": _("依法延长办理期限"),
+    "case_decide": _("作出决定"),
+    "case_complete": _("办结"),
+    "case_deliver": _("送达"),
+    "case_withdraw": _("撤回申请"),
+}
+
+
+def has_certificate(case) -> bool:
+    return any(d.kind == DocumentKind.CERTIFICATE and d.revoked_at is None
+               for d in case.documents.all())
+
+
+def next_step(case) -> str:
+    if case.state in (S.DECIDED, S.COMPLETED, S.DELIVERED):
+        if has_certificate(case):
+            return str(_("可下载证照"))
+        if case.decision == Decision.DENIED:
+            return str(_("不予许可，请查看决定书中的理由和救济途径"))
+    return str(NEXT_STEPS[case.state])
+
+
+def state_badge(case) -> str:
+    if case.state == S.DECIDED:
+        return "badge-bad" if case.decision == Decision.DENIED else "badge-ok"
+    return STATE_BADGES.get(case.state, "")
+
+
+def clock_rows(case) -> list[dict]:
+    return [{"label": CLOCK_LABELS[c.name], "clock": c, "badge": COLOUR_BADGES.get(c.colour, ""),
+             "colour": ClockColour(c.colour).label, "overdue": c.colour == ClockColour.RED}
+            for c in clocks.clocks(case)]
+
+
+def case_row(case) -> dict:
+    """One line of the applicant's list. Expects `documents` and `pauses` prefetched."""
+    return {"case": case, "badge": state_badge(case), "clocks": clock_rows(case),
+            "next_step": next_step(case), "documents": list(case.documents.all()),
+            "editable": case.state in EDITABLE_STATES}
+
+
+def public_timeline(case) -> list[dict]:
+    rows = []
+    for event in events_for(case):
+        label = PUBLIC_EVENTS.get(event.action)
+        if label is None:
+            continue
+        detail = ""
+        if event.action == "case_material_upload":
+            detail = (event.new_value or {}).get("material", "")
+        rows.append({"at": event.at, "label": label, "detail": detail})
+    return rows
+
+
+def open_correction(case):
+    """The correction notice the applicant has yet to answer, with its items, or None."""
+    if case.state != S.RETURNED:
+        return None
+    return (case.corrections.filter(resolved_at__isnull=True).order_by("-issued_at")
+            .prefetch_related("items__requirement").first())
+
+
+def material_rows(case, *, errors: dict | None = None) -> list[dict]:
+    """One row per material of the item: its current upload, earlier versions, what the open
+    correction notice asks about it, and an error from a refused upload."""
+    errors = errors or {}
+    uploads_by_req: dict[int, list] = {}
+    for material in case.materials.order_by("-uploaded_at", "-id"):
+        uploads_by_req.setdefault(material.requirement_id, []).append(material)
+    correction = open_correction(case)
+    asked = {i.requirement_id: i.reason for i in correction.items.all()} if correction else {}
+    return [_row(case, req, uploads_by_req.get(req.pk, []), asked.get(req.pk, ""),
+                 correction, errors.get(req.pk, ""))
+            for req in case.item.materials.all()]
+
+
+def material_row(case, requirement, *, error: str = "") -> dict:
+    return next(r for r in material_rows(case, errors={requirement.pk: error})
+                if r["requirement"].pk == requirement.pk)
+
+
+def _row(case, requirement, versions, asked, correction, error) -> dict:
+    current = next((v for v in versions if v.superseded_at is None), None)
+    fixed = bool(asked and current and current.uploaded_at > correction.issued_at)
+    return {"requirement": requirement, "current": current,
+            "earlier": [v for v in versions if v is not current], "asked": asked,
+            "fixed": fixed, "error": error, "types": uploads.allowed_types_text(requirement),
+            "accept": uploads.accept_attribute(requirement),
+            "editable": case.state in EDITABLE_STATES}
+
+
+def mask_name(name: str) -> str:
+    """An enterprise name for the public tracking page: enough to recognise, not to read."""
+    if len(name) <= 4:
+        return name[:1] + "*" * (len(name) - 1)
+    return name[:2] + "****" + name[-4:]
