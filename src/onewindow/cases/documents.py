@@ -1,26 +1,27 @@
 """Issuing documents: notices, decision letters, certificates — PDF, hashed, verifiable.
 
 `issue` is called by the services while they hold the case row lock; the PDF is rendered and
-stored in the same transaction (a failed render rolls the transition back).
+stored in the same transaction (a failed render rolls the transition back). What the PDF says
+is also kept in the document's `payload`, so that the public verification page can show it
+without the file, and the file's SHA-256 lets anyone check a copy.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import io
 import secrets
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from onewindow.cases import clocks, pdfs
 from onewindow.cases.enums import DocumentKind
 from onewindow.cases.models import CaseDocument
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 KIND_CODES = {
     DocumentKind.RECEIPT: "SJ", DocumentKind.CORRECTION_NOTICE: "BZ",
@@ -28,20 +29,38 @@ KIND_CODES = {
     DocumentKind.EXTENSION_NOTICE: "YQ", DocumentKind.SUSPENSION_NOTICE: "TB",
     DocumentKind.DECISION_LETTER: "JD", DocumentKind.CERTIFICATE: "ZZ",
 }
+# Printed under the QR code and typed by people: no 0/O, 1/I/L. 16 characters ≈ 79 bits.
+VERIFY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+VERIFY_CODE_LENGTH = 16
+PAYLOAD_VERSION = 1
+
+
+class DocumentStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    REVOKED = "revoked", _("已撤销")
+    EXPIRED = "expired", _("已过期")
 
 
 def issue(*, case, kind: str, actor, source=None) -> CaseDocument:
-    """Render and store document `kind` for `case`. Call while holding the case row lock."""
-    count = case.documents.filter(kind=kind).count() + 1
-    label = DocumentKind(kind).label
+    """Render and store document `kind` for `case`. Call while holding the case row lock.
+
+    `source` is the record that caused the document where the case alone does not say
+    enough: the `CorrectionRequest` of a correction notice.
+    """
+    on = clocks.today()
     document = CaseDocument(
-        case=case, kind=kind, title=str(label), issued_by=actor if _is_user(actor) else None,
-        number=f"{case.number}-{KIND_CODES[kind]}{count}", verify_code=secrets.token_hex(8),
-        payload={"state": case.state},
-    )
-    content = render_pdf(case=case, document=document, source=source)
-    document.sha256 = hashlib.sha256(content).hexdigest()
-    document.file.save(f"{kind}.pdf", ContentFile(content), save=False)
+        case=case, kind=kind, issued_by=actor if _is_user(actor) else None,
+        number=_next_number(case, kind), verify_code=new_verify_code())
+    content = pdfs.content_for(case, kind, pdfs.Context(number=document.number, on=on,
+                                                        source=source))
+    stamp = pdfs.Stamp(department=case.department.name, number=document.number, on=on,
+                       verify_url=verify_url(document.verify_code),
+                       verify_code=document.verify_code)
+    document.title = content.title[:200]
+    document.valid_until = content.valid_until
+    document.payload = _payload(case, content, stamp)
+    _attach_pdf(document, pdfs.render(content, stamp))
+    document.full_clean()
     document.save()
     return document
 
@@ -50,15 +69,50 @@ def _is_user(actor) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False)
 
 
-def render_pdf(*, case, document, source=None) -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setFont(FONT, 18)
-    pdf.drawCentredString(A4[0] / 2, A4[1] - 80, document.title)
-    pdf.setFont(FONT, 11)
-    pdf.drawString(60, A4[1] - 120, f"文号：{document.number}")
-    pdf.drawString(60, A4[1] - 140, f"办件编号：{case.number}    事项：{case.item.name}")
-    pdf.drawString(60, A4[1] - 160, f"核验码：{document.verify_code}")
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+def _next_number(case, kind: str) -> str:
+    # Counted under the case row lock, so two documents of one kind never share a number.
+    count = case.documents.filter(kind=kind).count() + 1
+    return f"{case.number}-{KIND_CODES[kind]}{count}"
+
+
+def new_verify_code() -> str:
+    return "".join(secrets.choice(VERIFY_CODE_ALPHABET) for _ in range(VERIFY_CODE_LENGTH))
+
+
+def normalise_verify_code(code: str) -> str:
+    """What a person typed (lower case, spaces, dashes) as the stored code."""
+    return "".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum())
+
+
+def verify_url(code: str) -> str:
+    """The absolute address of the public verification page: what the QR code encodes."""
+    return settings.SITE_URL + reverse("cases:verify", args=[code])
+
+
+def _payload(case, content: pdfs.Content, stamp: pdfs.Stamp) -> dict:
+    return {
+        "version": PAYLOAD_VERSION, "title": content.title, "issued_what": content.issued_what,
+        "department": stamp.department, "issued_on": stamp.on.isoformat(),
+        "case_number": case.number, "item": case.item.name,
+        "holder": pdfs.holder_name(case), "holder_is_person": pdfs.holder_is_person(case),
+        "valid_until": content.valid_until.isoformat() if content.valid_until else None,
+        "verify_url": stamp.verify_url,
+        "facts": [list(fact) for fact in content.facts],
+        "item_headers": list(content.item_headers),
+        "items": [list(item) for item in content.items],
+    }
+
+
+def _attach_pdf(document: CaseDocument, content: bytes) -> None:
+    document.sha256 = hashlib.sha256(content).hexdigest()
+    document.file.save(f"{document.kind}.pdf", ContentFile(content), save=False)
+
+
+def document_status(document: CaseDocument, *, on: dt.date | None = None) -> str:
+    """Revoked beats expired: a revoked certificate says so even after its end date."""
+    if document.revoked_at is not None:
+        return DocumentStatus.REVOKED
+    on = on or timezone.localdate()
+    if document.valid_until is not None and document.valid_until < on:
+        return DocumentStatus.EXPIRED
+    return DocumentStatus.VALID

@@ -4,118 +4,19 @@ Chinese is set in reportlab's built-in CID font STSong-Light, which needs no fon
 reader's PDF viewer supplies the glyphs. A QR code leads back to the guide page online.
 """
 
-import io
-from xml.sax.saxutils import escape
-
-import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
-from reportlab.platypus import (
-    Image,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from onewindow.catalog import guide
 from onewindow.catalog.models import ServiceItem
+from onewindow.core.pdf import CONTENT_WIDTH, FONT, SEPARATOR, base_styles, build_pdf, pdf_text
+from onewindow.core.pdf import grid_table as _table
+from onewindow.core.pdf import para as _p
+from onewindow.core.pdf import qr_image as _qr_image
 
-FONT = "STSong-Light"
-MARGIN = 18 * mm
-CONTENT_WIDTH = A4[0] - 2 * MARGIN
-LINE = colors.HexColor("#b7bec7")
-SHADE = colors.HexColor("#f0f2f5")
-ACCENT = colors.HexColor("#b3261e")
-SEPARATOR = " ｜ "
-
-
-def _register_font() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=14, wordWrap="CJK")
-    return {
-        "body": base,
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=12),
-        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=10,
-                                textColor=colors.HexColor("#5b636e")),
-        "title": ParagraphStyle("title", parent=base, fontSize=17, leading=23, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=12, leading=17, spaceBefore=10,
-                             spaceAfter=4, textColor=ACCENT),
-    }
-
-
-def _pdf_text(text) -> str:
-    # The viewers' stand-ins for STSong-Light often lack U+00B7; the katakana dot looks the same.
-    return str(text).replace("\u00b7", "\u30fb")
-
-
-def _p(text, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text: markup characters are escaped, line breaks kept."""
-    return Paragraph(escape(_pdf_text(text)).replace("\n", "<br/>"), style)
-
-
-class _NumberedCanvas(canvas.Canvas):
-    """Draws "page n of m" on every page once the total is known (pages are kept until save)."""
-
-    footer_left = ""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages = []
-
-    def showPage(self):  # noqa: N802 (reportlab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._draw_footer(total)
-            super().showPage()
-        super().save()
-
-    def _draw_footer(self, total: int) -> None:
-        self.setFont(FONT, 8)
-        self.setFillColor(colors.HexColor("#5b636e"))
-        self.drawString(MARGIN, 10 * mm, self.footer_left)
-        self.drawRightString(A4[0] - MARGIN, 10 * mm,
-                             _("第 %(page)s 页，共 %(total)s 页")
-                             % {"page": self._pageNumber, "total": total})
-
-
-def _qr_image(url: str) -> Image:
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
-    buffer.seek(0)
-    return Image(buffer, width=28 * mm, height=28 * mm)
-
-
-def _table(rows, widths, *, header: bool) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.5, LINE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    style.append(("BACKGROUND", (0, 0), (-1, 0), SHADE) if header
-                 else ("BACKGROUND", (0, 0), (0, -1), SHADE))
-    table.setStyle(TableStyle(style))
-    return table
+__all__ = ["FONT", "guide_pdf"]
 
 
 def _facts_table(facts: list[guide.Fact], st) -> Table:
@@ -194,20 +95,7 @@ def _story(item: ServiceItem, windows, url: str, st) -> list:
 
 def guide_pdf(item: ServiceItem, *, windows=(), url: str, site_name: str = "") -> bytes:
     """The guide of `item` (fetched by `selectors.item_guide_get`) as PDF bytes."""
-    _register_font()
-    st = _styles()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=20 * mm, title=item.name, author=site_name,
-        subject=_("办事指南（一次告知）"), creator="onewindow",
-    )
-    footer = _pdf_text(f"{site_name}{SEPARATOR}{item.name}" if site_name else item.name)
-    if len(footer) > 40:  # drawn on one line, left of the page number
-        footer = footer[:39] + "…"
-
-    class FooterCanvas(_NumberedCanvas):
-        footer_left = footer
-
-    doc.build(_story(item, windows, url, st), canvasmaker=FooterCanvas)
-    return buffer.getvalue()
+    st = base_styles()
+    footer = f"{site_name}{SEPARATOR}{item.name}" if site_name else item.name
+    return build_pdf(_story(item, windows, url, st), title=pdf_text(item.name),
+                     author=site_name, subject=_("办事指南（一次告知）"), footer=footer)

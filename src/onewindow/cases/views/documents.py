@@ -1,11 +1,46 @@
-"""Being written."""
+"""Documents of a case: the download for those who may see the case, and the public
+verification page that the QR code on every document opens."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from onewindow.cases.selectors import case_get_for_user
+from onewindow.cases.verification import (
+    document_find_by_code,
+    document_get_for_case,
+    public_document,
+)
 
 
-def _todo(request, **kwargs):
-    return HttpResponse("TODO")
+@require_GET
+@login_required
+def download(request, pk: int, document_pk: int):
+    case = case_get_for_user(user=request.user, pk=pk)
+    document = document_get_for_case(case=case, pk=document_pk)
+    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
+    filename = quote(f"{document.title}-{document.number}.pdf", safe="")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
-my_cases = apply = detail = edit = upload = submit = withdraw = _todo
-track = download = verify = workbench = act = inbox = _todo
+@require_GET
+@never_cache  # a revocation must show at once
+def verify(request, code: str):
+    document = document_find_by_code(code)
+    if document is None:
+        response = render(request, "cases/verify.html", {"document": None, "code": code},
+                          status=404)
+    else:
+        response = render(request, "cases/verify.html",
+                          {"document": public_document(document), "code": document.verify_code})
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,30 @@
+"""The PDF documents of a case: one content builder per kind, one shared layout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from onewindow.cases.enums import DocumentKind
+from onewindow.cases.pdfs import notices, outcomes
+from onewindow.cases.pdfs.base import Content, Context, holder_is_person, holder_name
+from onewindow.cases.pdfs.layout import Stamp, render
+
+BUILDERS: dict[str, Callable[..., Content]] = {
+    DocumentKind.RECEIPT: notices.receipt,
+    DocumentKind.CORRECTION_NOTICE: notices.correction_notice,
+    DocumentKind.ACCEPTANCE_NOTICE: notices.acceptance_notice,
+    DocumentKind.NOT_ACCEPTED_NOTICE: notices.not_accepted_notice,
+    DocumentKind.EXTENSION_NOTICE: notices.extension_notice,
+    DocumentKind.SUSPENSION_NOTICE: notices.suspension_notice,
+    DocumentKind.DECISION_LETTER: outcomes.decision_letter,
+    DocumentKind.CERTIFICATE: outcomes.certificate,
+}
+
+
+def content_for(case, kind: str, ctx: Context) -> Content:
+    """What document `kind` of `case` says. Every DocumentKind has a builder."""
+    return BUILDERS[kind](case, ctx)
+
+
+__all__ = ["BUILDERS", "Content", "Context", "Stamp", "content_for", "holder_is_person",
+           "holder_name", "render"]
