@@ -26,6 +26,21 @@ PUBLIC_LINKS = [
     Link(_("一件事"), "catalog:bundles"),
 ]
 
+STAFF_DEFAULT_TILES = [
+    Link(_("办事指南"), "catalog:index", _("事项的受理条件、材料和时限")),
+    Link(_("个人信息"), "profile", _("账号与所属部门")),
+]
+WORKBENCH_TILES: dict[str, Link] = {
+    Role.WINDOW_CLERK: Link(_("受理工作台"), "cases:workbench",
+                            _("待预审、预审中、退回补正和已受理的办件")),
+    Role.REVIEWER: Link(_("审查工作台"), "cases:workbench", _("流转到本部门的办件")),
+    Role.APPROVER: Link(_("审批工作台"), "cases:workbench",
+                        _("流转到本部门的办件：审批、延期、决定")),
+    Role.SUPERVISOR: Link(_("督查工作台"), "cases:workbench", _("全部在办件，超期的排在最前")),
+    Role.HELP_AGENT: Link(_("代办工作台"), "cases:workbench", _("代办和跟进的办件")),
+    Role.SYSTEM_ADMIN: Link(_("督查工作台"), "cases:workbench", _("全部在办件，超期的排在最前")),
+}
+
 ROLE_TILES: dict[str, list[Link]] = {
     Role.APPLICANT: [
         Link(_("查找事项"), "catalog:index", _("按部门、主题或名称查找要办的事")),
@@ -44,13 +59,11 @@ ROLE_TILES: dict[str, list[Link]] = {
         Link(_("工作日历"), "admin:workdays_calendaryear_changelist", _("录入节假日安排")),
     ],
 }
-STAFF_DEFAULT_TILES = [
-    Link(_("办事指南"), "catalog:index", _("事项的受理条件、材料和时限")),
-    Link(_("个人信息"), "profile", _("账号与所属部门")),
-]
 
 
 def tiles_for(user) -> list[Link]:
     if not user.is_authenticated:
         return []
-    return ROLE_TILES.get(user.role, STAFF_DEFAULT_TILES if user.is_staff_role else [])
+    tiles = ROLE_TILES.get(user.role, STAFF_DEFAULT_TILES if user.is_staff_role else [])
+    workbench = WORKBENCH_TILES.get(user.role)
+    return [workbench, *tiles] if workbench else tiles

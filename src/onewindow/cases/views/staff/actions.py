@@ -1,0 +1,86 @@
+"""The actions staff take on a case: for each, its form, permission and when it applies.
+
+What the page offers is the case's available django-fsm transitions (or, for an action that
+records without moving, the states it applies in), filtered by the user's permission. The
+service checks all of it again under the row lock: this table only decides what to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.cases import forms_staff as f
+from onewindow.cases.enums import CaseState as S
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    slug: str
+    label: str | Promise
+    form: type[f.CaseActionForm]
+    perm: str
+    done: str | Promise  # the message after success
+    move: str = ""  # the Case @transition it makes, if any
+    states: frozenset = frozenset()  # for an action that does not move: where it applies
+    when: Callable | None = None  # a further condition on (user, case)
+    confirm: str | Promise = ""  # asked before an action that cannot be undone
+
+    def available(self, user, case, moves: set[str]) -> bool:
+        applies = self.move in moves if self.move else (not self.states or case.state in
+                                                         self.states)
+        return applies and user.has_perm(self.perm, case) and (
+            self.when is None or self.when(user, case))
+
+
+def free_or_mine(user, case) -> bool:
+    """Intake actions belong to the clerk who claimed the case (the service insists too)."""
+    return case.claimed_by_id in (None, user.pk)
+
+
+def not_extended(user, case) -> bool:
+    return not case.extension_days
+
+
+ACTIONS = [
+    StaffAction("claim", _("承办"), f.ClaimForm, "cases.intake", _("已承办，开始预审。"),
+                move="start_pre_review"),
+    StaffAction("accept", _("受理"), f.AcceptForm, "cases.intake", _("已受理，受理通知书已生成。"),
+                move="accept", when=free_or_mine),
+    StaffAction("return", _("退回补正（一次性告知）"), f.ReturnForm, "cases.intake",
+                _("已退回补正，一次性告知书已生成。"), move="return_for_correction",
+                when=free_or_mine),
+    StaffAction("offer_help", _("先帮再办：记录告知与帮助"), f.OfferHelpForm, "cases.intake",
+                _("已记录先帮再办情况。"), states=frozenset({S.PRE_REVIEW}), when=free_or_mine),
+    StaffAction("not_accept", _("不予受理"), f.NotAcceptForm, "cases.intake",
+                _("已作出不予受理决定，通知书已生成。"), move="not_accept", when=free_or_mine,
+                confirm=_("确定不予受理？此操作不能撤销。")),
+    StaffAction("start_review", _("开始审查"), f.StartReviewForm, "cases.review",
+                _("已开始审查。"), move="start_review"),
+    StaffAction("review_step", _("填写审查意见"), f.ReviewStepForm, "cases.review",
+                _("审查意见已记录。"), states=frozenset({S.IN_REVIEW})),
+    StaffAction("suspend", _("进入特别程序"), f.SuspendForm, "cases.review",
+                _("已进入特别程序，计时暂停。"), move="suspend"),
+    StaffAction("resume", _("恢复审查"), f.ResumeForm, "cases.review",
+                _("已恢复审查，期限已重新计算。"), move="resume"),
+    StaffAction("extend", _("延长期限"), f.ExtendForm, "cases.decide",
+                _("期限已延长，延期告知书已生成。"),
+                states=frozenset({S.IN_REVIEW, S.SUSPENDED}), when=not_extended),
+    StaffAction("decide", _("作出决定"), f.DecideForm, "cases.decide",
+                _("决定已作出，决定书已生成。"), move="decide",
+                confirm=_("确定作出决定？决定书将送达申请人。")),
+    StaffAction("complete", _("办结"), f.CompleteForm, "cases.finish", _("已办结。"),
+                move="complete"),
+    StaffAction("deliver", _("送达"), f.DeliverForm, "cases.finish", _("已送达。"),
+                move="deliver"),
+    StaffAction("note", _("添加意见"), f.NoteForm, "cases.see_internal", _("意见已添加。")),
+]
+BY_SLUG = {action.slug: action for action in ACTIONS}
+
+
+def available_actions(user, case) -> list[StaffAction]:
+    moves = {t.name for t in case.get_available_state_transitions()}
+    return [action for action in ACTIONS if action.available(user, case, moves)]

@@ -1,0 +1,73 @@
+"""The staff case page, and the actions on it: one form per action, one service call."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from onewindow.cases import clocks
+from onewindow.cases import selectors_staff as pages
+from onewindow.cases.enums import CaseState
+from onewindow.cases.errors import CaseError
+from onewindow.cases.selectors import case_get_for_user
+from onewindow.cases.views.staff.actions import BY_SLUG, available_actions
+
+
+def staff_case_get(request, pk: int):
+    """The case for a staff role that handles or oversees it; the same 404 for everyone else
+    (an applicant, another department, a missing case, a draft)."""
+    user = request.user
+    if user.role not in pages.CASE_PAGE_ROLES:
+        raise Http404(_("办件不存在。"))
+    case = case_get_for_user(user=user, pk=pk)
+    if case.state == CaseState.DRAFT or not user.has_perm("cases.see_internal", case):
+        raise Http404(_("办件不存在。"))
+    return case
+
+
+@login_required
+@require_safe
+def detail(request, pk: int):
+    return _page(request, staff_case_get(request, pk))
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    spec = BY_SLUG.get(action)
+    if spec is None:
+        raise Http404(_("没有这项操作。"))
+    case = staff_case_get(request, pk)
+    form = spec.form(request.POST, case=case, user=request.user)
+    if not form.is_valid():
+        return _page(request, case, bound=form, status=422)
+    try:
+        form.perform(actor=request.user)
+    except CaseError as err:
+        return _page(request, case, bound=form, error=err.message, status=err.status)
+    messages.success(request, spec.done)
+    return redirect("cases:staff_detail", pk=case.pk)
+
+
+def _page(request, case, *, bound=None, error: str = "", status: int = 200):
+    case = pages.case_for_staff_page(case)
+    return render(request, "cases/staff/detail.html", {
+        "case": case,
+        "clocks": clocks.clocks(case),
+        "applicant_days": clocks.applicant_days(case),
+        "materials": pages.material_slots(case),
+        "timeline": pages.timeline(case),
+        "actions": _action_forms(request.user, case, bound),
+        "error": error,
+    }, status=status)
+
+
+def _action_forms(user, case, bound) -> list[tuple]:
+    """(action, form) for each action the user may take now; a refused form keeps its input."""
+    return [(action, bound if bound is not None and bound.slug == action.slug
+             else action.form(case=case, user=user))
+            for action in available_actions(user, case)]
