@@ -16,6 +16,7 @@ urlpatterns = [
     path("track/", public.track, name="track"),
     # Documents and their public verification (views/documents.py)
     path("cases/<int:pk>/documents/<int:document_pk>/", documents.download, name="document"),
+    path("cases/<int:pk>/files/<int:material_pk>/", documents.material, name="material"),
     path("verify/<str:code>/", documents.verify, name="verify"),
     # Staff workbenches and actions (views/staff.py)
     path("work/", staff.workbench, name="workbench"),

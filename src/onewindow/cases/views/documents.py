@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -27,6 +27,19 @@ def download(request, pk: int, document_pk: int):
     document = document_get_for_case(case=case, pk=document_pk)
     response = FileResponse(document.file.open("rb"), content_type="application/pdf")
     filename = quote(f"{document.title}-{document.number}.pdf", safe="")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@login_required
+def material(request, pk: int, material_pk: int):
+    """An uploaded material, for the applicant and the staff who may see the case."""
+    case = case_get_for_user(user=request.user, pk=pk)
+    upload = get_object_or_404(case.materials, pk=material_pk)
+    response = FileResponse(upload.file.open("rb"), content_type=upload.content_type)
+    filename = quote(upload.original_name, safe="")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     patch_cache_control(response, private=True, no_store=True)
     return response
