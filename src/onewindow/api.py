@@ -8,6 +8,8 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from onewindow.accounts.selectors import user_for_api_key
+from onewindow.cases.api import CsrfSessionAuth
+from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.workdays.api import router as workdays_router
 
@@ -69,3 +71,4 @@ def me(request):
 
 api.add_router("/catalog/", catalog_router)
 api.add_router("/workdays/", workdays_router)
+api.add_router("/cases/", cases_router, auth=[ApiKeyAuth(), CsrfSessionAuth()])

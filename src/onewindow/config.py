@@ -53,6 +53,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def env_share(name: str, default: float) -> float:
+    """A fraction strictly between 0 and 1 (e.g. the share of a time limit that turns it yellow)."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+    if not 0 < value < 1:
+        raise ImproperlyConfigured(f"{name}={value} must be between 0 and 1 (e.g. 0.8)")
+    return value
+
+
+def env_dotted_paths(name: str, default: list[str]) -> list[str]:
+    paths = env_list(name, default)
+    for path in paths:
+        module, _dot, attr = path.rpartition(".")
+        if not module or not attr.isidentifier():
+            raise ImproperlyConfigured(f"{name}: {path!r} is not a dotted path to a class")
+    return paths
+
+
 def env_database(name: str, default_sqlite: Path) -> dict:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -107,6 +130,8 @@ class Config:
     axes_failure_limit: int
     site_url: str
     time_zone: str
+    notify_backends: list[str]
+    clock_yellow_share: float
 
     @classmethod
     def from_environ(cls) -> Config:
@@ -130,4 +155,7 @@ class Config:
             axes_failure_limit=env_int("AXES_FAILURE_LIMIT", 5, minimum=1),
             site_url=site_url,
             time_zone=os.environ.get("TIME_ZONE", "Asia/Shanghai"),
+            notify_backends=env_dotted_paths(
+                "ONEWINDOW_NOTIFY_BACKENDS", ["onewindow.cases.notify_backends.ConsoleBackend"]),
+            clock_yellow_share=env_share("ONEWINDOW_CLOCK_YELLOW_SHARE", 0.8),
         )

@@ -63,6 +63,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "onewindow.core.context_processors.navigation",
+                "onewindow.cases.context_processors.unread",
             ],
         },
     },
@@ -144,3 +145,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"onewindow": {"level": "INFO"}},
 }
+
+# Cases: who is told of what through which channels (notify_backends.py lists them), and the
+# share of a time limit at which a clock turns yellow and the clock job warns.
+ONEWINDOW_NOTIFY_BACKENDS = CONFIG.notify_backends
+ONEWINDOW_CLOCK_YELLOW_SHARE = CONFIG.clock_yellow_share

@@ -7,6 +7,7 @@ import segno
 from pypdf import PdfReader
 
 from onewindow.cases import services
+from onewindow.cases.documents import document_pdf
 from tests.cases.conftest import upload_all
 
 DAY = dt.date(2026, 3, 2)  # a Monday, with no holiday in the next weeks
@@ -22,8 +23,7 @@ def apply_for(zone, *, enterprise=True, applicant=None):
 
 
 def pdf_bytes(document) -> bytes:
-    with document.file.open("rb") as f:
-        return f.read()
+    return document_pdf(document)
 
 
 def pdf_text(document) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from onewindow.cases import documents, pdfs, services
 from onewindow.cases.enums import DocumentKind
+from onewindow.cases.models import CaseDocument
 from onewindow.cases.pdfs.base import cn_date
 from tests.cases.conftest import reload
 from tests.cases.document_helpers import (
@@ -241,9 +242,11 @@ def test_every_document_qr_code_encodes_its_verify_url(zone, applied):
 def test_document_stores_pdf_hash_and_payload(zone, applied):
     case = services.case_accept(actor=zone.clerk, case_id=applied.pk)
     document = latest(case, K.ACCEPTANCE_NOTICE)
+    assert not document.file and not document.sha256  # nothing rendered inside the transition
     content = pdf_bytes(document)
     assert content.startswith(b"%PDF")
     assert document.sha256 == hashlib.sha256(content).hexdigest()
+    assert pdf_bytes(CaseDocument.objects.get(pk=document.pk)) == content  # stored, not redone
     payload = document.payload
     assert payload["department"] == "高新区住房和城乡建设局"
     assert payload["issued_on"] == "2026-03-02"

@@ -75,7 +75,7 @@ def test_case_return_then_resubmit_same_case_records_applicant_time(zone, submit
                                 items=[(req1, "申请表未盖章"), (req2, "规划许可证复印件不清晰")])
     assert case.state == CaseState.RETURNED
     notice = case.documents.get(kind=DocumentKind.CORRECTION_NOTICE)
-    assert notice.sha256 and notice.verify_code
+    assert notice.verify_code and notice.payload["items"]
     freeze_today(dt.date(2026, 3, 5))
     case = services.case_submit(actor=zone.applicant, case_id=submitted.pk)
     assert case.number == submitted.number

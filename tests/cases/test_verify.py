@@ -45,6 +45,8 @@ def test_verify_valid_certificate_shows_what_was_issued(client, certificate):
     response = _page(client, certificate.verify_code)
     assert response.status_code == 200
     html = response.content.decode()
+    certificate.refresh_from_db()
+    assert len(certificate.sha256) == 64
     for expected in ["文书核验", "有效", "badge-ok", "证照", certificate.number,
                      "高新区住房和城乡建设局", "2026年3月2日", "青岛启明智能科技有限公司",
                      "建筑工程施工许可证核发", "建筑工程施工许可证", "长期", certificate.sha256,

@@ -23,7 +23,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's transaction: no savepoint needed
 def audit_record(
     *,
     actor,

@@ -1,14 +1,30 @@
 """Telling people what happened to a case: in-app always; email/SMS through backends.
 
-Called by the services inside their transaction; nothing is sent until the commit.
+The services call `on_commit` inside their transaction; nothing is created or sent until the
+commit, and a failure here (a backend down, a bug) is logged without touching the case.
+Who hears of what:
+- the applicant (and the person who filed for them), of every change they must know;
+- the department's reviewers and approvers, of a case accepted or deemed accepted;
+- whoever holds the case (the clerk who claimed it, or the department once accepted), of a
+  resubmission, a withdrawal and a clock nearing its end;
+- supervisors, of an overdue clock (the clock job's escalation).
 """
 
 from __future__ import annotations
 
+import logging
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.accounts.enums import Role
 from onewindow.cases.models import Case, Notification
+from onewindow.cases.notify_backends import configured_backends
+
+logger = logging.getLogger("onewindow.notify")
 
 # The events an applicant must know, with what they are told.
 APPLICANT_MESSAGES = {
@@ -26,15 +42,145 @@ APPLICANT_MESSAGES = {
     "withdraw": _("您的申请已撤回。"),
 }
 
+# The events staff must know: (audience, message). Audiences are the functions below.
+STAFF_MESSAGES = {
+    "submit": [("holder", _("申请人已补正并重新提交，请继续预审。"))],
+    "accept": [("reviewers", _("新受理的办件，请及时审查。"))],
+    "deem_accepted": [("reviewers", _("该办件预审逾期，已依法视为受理，请及时审查。"))],
+    "withdraw": [("holder", _("申请人已撤回该申请，无需继续办理。"))],
+    "clock_warning": [("handlers", _("%(clock)s将于 %(due)s 届满，请抓紧办理。"))],
+    "clock_overdue": [("supervisors", _("%(clock)s已于 %(due)s 届满，办件已超期，请督办。")),
+                      ("handlers", _("%(clock)s已于 %(due)s 届满，办件已超期并已提请督办。"))],
+}
 
-def on_commit(case_id: int, event: str) -> None:
-    transaction.on_commit(lambda: deliver(case_id, event))
+# Roles that handle cases on the staff side (their links open the staff workbench).
+STAFF_CASE_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR,
+                              Role.SYSTEM_ADMIN})
+CLOCK_LABELS = {"pre_review": _("预审期限"), "legal": _("法定时限"), "promised": _("承诺时限")}
+ESCALATION_EVENTS = frozenset({"clock_warning", "clock_overdue"})
 
 
-def deliver(case_id: int, event: str) -> None:
-    message = APPLICANT_MESSAGES.get(event)
-    if message is None:
+def on_commit(case_id: int, event: str, *, escalation_id: int | None = None) -> None:
+    """Schedule `deliver` for after the current transaction commits (robust: an error in it
+    is logged by Django and never reaches the caller)."""
+    transaction.on_commit(lambda: deliver(case_id, event, escalation_id=escalation_id),
+                          robust=True)
+
+
+def deliver(case_id: int, event: str, *, escalation_id: int | None = None) -> list[Notification]:
+    """Create the in-app notifications for `event`, then pass each to the external backends.
+
+    A clock event is told only with the escalation it is about (the clock job schedules it so);
+    the plain call that `services.core.record` makes for it is a no-op."""
+    if event not in APPLICANT_MESSAGES and event not in STAFF_MESSAGES:
+        return []
+    if event in ESCALATION_EVENTS and escalation_id is None:
+        return []
+    case = Case.objects.select_related("item", "applicant", "filed_by", "claimed_by") \
+        .get(pk=case_id)
+    with transaction.atomic():
+        notifications = Notification.objects.bulk_create(
+            build(case, event, escalation_id=escalation_id))
+    for notification in notifications:
+        send_external(notification)
+    return notifications
+
+
+def build(case: Case, event: str, *, escalation_id: int | None = None) -> list[Notification]:
+    """Unsaved notifications for `event`, at most one per person (the first audience wins)."""
+    title = f"{case.number or ''} {case.item.name}".strip()
+    messages = []
+    if event in APPLICANT_MESSAGES:
+        messages.append((applicant_side(case), str(APPLICANT_MESSAGES[event])))
+    params = escalation_params(case, escalation_id)
+    for audience, message in STAFF_MESSAGES.get(event, []):
+        messages.append((AUDIENCES[audience](case), str(message) % params))
+    result, seen = [], set()
+    for users, body in messages:
+        for user in users:
+            if user.pk not in seen and user.is_active:
+                seen.add(user.pk)
+                result.append(Notification(user=user, case=case, verb=event, title=title,
+                                           body=body))
+    return result
+
+
+def escalation_params(case: Case, escalation_id: int | None) -> dict:
+    escalation = case.escalations.filter(pk=escalation_id).first() if escalation_id else None
+    if escalation is None:
+        return {}
+    return {"clock": CLOCK_LABELS.get(escalation.clock, escalation.clock),
+            "due": escalation.due.isoformat()}
+
+
+def send_external(notification: Notification) -> None:
+    """Each configured backend in turn; one failing does not stop the others."""
+    try:
+        backends = configured_backends()
+    except Exception:
+        logger.exception("notify backends could not be loaded")
         return
-    case = Case.objects.select_related("applicant").get(pk=case_id)
-    Notification.objects.create(user=case.applicant, case=case, verb=event,
-                                title=f"{case.number} {case.item.name}", body=str(message))
+    for backend in backends:
+        try:
+            backend.send(notification)
+        except Exception:
+            logger.exception("notify backend %s failed for notification %s",
+                             type(backend).__name__, notification.pk)
+
+
+# --- audiences ----------------------------------------------------------------------------------
+def _staff() -> QuerySet:
+    return get_user_model().objects.filter(is_active=True)
+
+
+def applicant_side(case: Case) -> list:
+    return [case.applicant] if case.filed_by_id == case.applicant_id else \
+        [case.applicant, case.filed_by]
+
+
+def reviewers(case: Case) -> list:
+    return list(_staff().filter(role__in=(Role.REVIEWER, Role.APPROVER),
+                                department_id=case.department_id))
+
+
+def holder(case: Case) -> list:
+    """Whoever holds the case: the department once accepted, else the clerk who claimed it."""
+    if case.accepted_on is not None:
+        return reviewers(case)
+    return [case.claimed_by] if case.claimed_by_id else []
+
+
+def handlers(case: Case) -> list:
+    """The holder; an unclaimed case before acceptance is every window clerk's to pick up."""
+    return holder(case) or list(_staff().filter(role=Role.WINDOW_CLERK))
+
+
+def supervisors(case: Case) -> list:
+    return list(_staff().filter(Q(department__isnull=True) | Q(department_id=case.department_id),
+                                role=Role.SUPERVISOR))
+
+
+AUDIENCES = {"reviewers": reviewers, "holder": holder, "handlers": handlers,
+             "supervisors": supervisors}
+
+
+# --- the inbox ----------------------------------------------------------------------------------
+def inbox(user) -> QuerySet[Notification]:
+    """The user's notifications, unread first, newest first within each."""
+    return (Notification.objects.filter(user=user).select_related("case")
+            .order_by(F("read_at").asc(nulls_first=True), "-created_at", "-id"))
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_mark_read(*, actor, notification_id: int | None = None) -> int:
+    """Mark one of the actor's notifications read, or all of them when no id is given.
+    Returns how many changed; someone else's notification is simply not found (0)."""
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

@@ -18,8 +18,9 @@ class CaseDocument(models.Model):
     number = models.CharField(_("文号"), max_length=60)
     title = models.CharField(_("标题"), max_length=200)
     verify_code = models.CharField(_("核验码"), max_length=32, unique=True)
-    file = models.FileField(upload_to=document_upload_to, max_length=200)
-    sha256 = models.CharField(max_length=64)
+    # Rendered from `payload` the first time the PDF is needed (documents.document_pdf).
+    file = models.FileField(upload_to=document_upload_to, max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
     payload = models.JSONField(_("内容"), default=dict)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                   blank=True, related_name="+")

@@ -3,6 +3,7 @@ verification page that the QR code on every document opens."""
 
 from __future__ import annotations
 
+import io
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from onewindow.cases.documents import document_pdf
 from onewindow.cases.selectors import case_get_for_user
 from onewindow.cases.verification import (
     document_find_by_code,
@@ -25,7 +27,7 @@ from onewindow.cases.verification import (
 def download(request, pk: int, document_pk: int):
     case = case_get_for_user(user=request.user, pk=pk)
     document = document_get_for_case(case=case, pk=document_pk)
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
+    response = FileResponse(io.BytesIO(document_pdf(document)), content_type="application/pdf")
     filename = quote(f"{document.title}-{document.number}.pdf", safe="")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     patch_cache_control(response, private=True, no_store=True)
@@ -53,6 +55,7 @@ def verify(request, code: str):
         response = render(request, "cases/verify.html", {"document": None, "code": code},
                           status=404)
     else:
+        document_pdf(document)  # the hash shown is the hash of the stored file
         response = render(request, "cases/verify.html",
                           {"document": public_document(document), "code": document.verify_code})
     response["X-Robots-Tag"] = "noindex"

@@ -1,0 +1,207 @@
+"""Notifications: in-app after commit, external backends that may fail, and the inbox page."""
+
+import logging
+
+import pytest
+from django.urls import reverse
+
+from onewindow.cases import notify, services
+from onewindow.cases.enums import CaseState
+from onewindow.cases.errors import IllegalTransition
+from onewindow.cases.models import Notification
+from onewindow.cases.notify_backends import NotifyBackend
+from tests.cases.conftest import reload
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+class BrokenBackend(NotifyBackend):
+    """An SMS gateway that is down."""
+
+    def send(self, notification):
+        raise ConnectionError("gateway unreachable")
+
+
+def test_notify_created_only_after_commit(zone, submitted,
+                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+        assert not Notification.objects.exists()  # still inside the transaction
+    assert len(callbacks) == 1
+    mine = Notification.objects.get(user=zone.applicant)
+    assert (mine.verb, mine.case_id) == ("accept", submitted.pk)
+    assert mine.body == "您的申请已受理，请查看受理通知书。"
+    assert mine.title == f"{submitted.number} 建筑工程施工许可证核发"
+
+
+def test_notify_nothing_when_transition_refused(zone, submitted,
+                                                django_capture_on_commit_callbacks):
+    services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, \
+            pytest.raises(IllegalTransition):
+        services.case_accept(actor=zone.clerk2, case_id=submitted.pk)
+    assert callbacks == []
+    assert not Notification.objects.exists()
+
+
+def test_notify_accept_tells_applicant_and_own_department_reviewers(
+        zone, submitted, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    told = dict(Notification.objects.values_list("user__username", "body"))
+    assert set(told) == {"applicant", "reviewer", "approver"}
+    assert told["reviewer"] == "新受理的办件，请及时审查。"
+
+
+def test_notify_deem_accepted_tells_reviewers_and_applicant(zone, submitted, freeze_today,
+                                                            django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    freeze_today(submitted.pre_review_due + dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_deem_accepted(case_id=submitted.pk)
+    told = dict(Notification.objects.values_list("user__username", "body"))
+    assert told["applicant"] == "您的申请已依法视为受理。"
+    assert "预审逾期" in told["reviewer"] and "other" not in told
+
+
+def test_notify_resubmission_tells_the_clerk_who_returned_it(
+        zone, submitted, django_capture_on_commit_callbacks):
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    services.case_return(actor=zone.clerk, case_id=submitted.pk, items=[(None, "缺少签章")])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_submit(actor=zone.applicant, case_id=submitted.pk)
+    told = dict(Notification.objects.values_list("user__username", "body"))
+    assert told == {"applicant": "您的申请已提交，等待窗口预审。",
+                    "clerk": "申请人已补正并重新提交，请继续预审。"}
+
+
+def test_notify_internal_events_tell_the_applicant_nothing(zone, submitted,
+                                                           django_capture_on_commit_callbacks):
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_offer_help(actor=zone.clerk, case_id=submitted.pk,
+                                 reason_told="不属于本机关", help_offered="告知市级窗口")
+    assert not Notification.objects.exists()
+
+
+def test_notify_failing_backend_does_not_break_transition(zone, submitted, settings, caplog,
+                                                          django_capture_on_commit_callbacks):
+    settings.ONEWINDOW_NOTIFY_BACKENDS = ["tests.cases.test_notify.BrokenBackend",
+                                          "onewindow.cases.notify_backends.ConsoleBackend"]
+    with caplog.at_level(logging.INFO, logger="onewindow.notify"), \
+            django_capture_on_commit_callbacks(execute=True):
+        case = services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    assert case.state == CaseState.ACCEPTED and reload(case).state == CaseState.ACCEPTED
+    assert Notification.objects.filter(case=case).count() == 3  # in-app still created
+    failures = [r for r in caplog.records if "BrokenBackend failed" in r.getMessage()]
+    assert len(failures) == 3 and failures[0].exc_info[0] is ConnectionError
+    console = [r for r in caplog.records if r.getMessage().startswith("notify user=")]
+    assert len(console) == 3  # the backend after the broken one still ran
+
+
+def test_notify_unknown_backend_is_logged_not_raised(zone, submitted, settings, caplog,
+                                                     django_capture_on_commit_callbacks):
+    settings.ONEWINDOW_NOTIFY_BACKENDS = ["onewindow.cases.notify_backends.NoSuchBackend"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    assert "backends could not be loaded" in caplog.text
+    assert Notification.objects.filter(user=zone.applicant).exists()
+
+
+def test_notify_email_backend_mails_users_with_an_address(zone, submitted, settings, mailoutbox,
+                                                          django_capture_on_commit_callbacks):
+    settings.ONEWINDOW_NOTIFY_BACKENDS = ["onewindow.cases.notify_backends.EmailBackend"]
+    zone.applicant.email = "qiming@example.cn"
+    zone.applicant.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    [mail] = mailoutbox  # the reviewers have no address
+    assert mail.to == ["qiming@example.cn"]
+    assert mail.subject == f"{submitted.number} 建筑工程施工许可证核发"
+    assert "您的申请已受理" in mail.body and reverse("cases:notifications") in mail.body
+
+
+def test_notify_console_sms_backend_masks_the_number(zone, submitted, settings, caplog,
+                                                     django_capture_on_commit_callbacks):
+    settings.ONEWINDOW_NOTIFY_BACKENDS = ["onewindow.cases.notify_backends.ConsoleSmsBackend"]
+    zone.applicant.phone = "13912345678"
+    zone.applicant.save()
+    with caplog.at_level(logging.INFO, logger="onewindow.notify"), \
+            django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    [line] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sms to")]
+    assert line.startswith("sms to 139****5678: 【高新区政务服务】")
+    assert "13912345678" not in caplog.text
+
+
+# --- the inbox page ----------------------------------------------------------------------------
+def _note(user, case, body, read=False):
+    from django.utils import timezone
+
+    return Notification.objects.create(user=user, case=case, verb="accept", title=case.number,
+                                       body=body, read_at=timezone.now() if read else None)
+
+
+def test_inbox_lists_unread_first_with_link_to_case(client, zone, submitted):
+    _note(zone.applicant, submitted, "旧消息-已读", read=True)
+    _note(zone.applicant, submitted, "新消息-未读")
+    _note(zone.stranger, submitted, "别人的消息")
+    client.force_login(zone.applicant)
+    html = client.get(reverse("cases:notifications")).content.decode()
+    assert html.index("新消息-未读") < html.index("旧消息-已读")
+    assert "别人的消息" not in html
+    assert reverse("cases:detail", kwargs={"pk": submitted.pk}) in html
+    assert "1 条未读消息" in html
+
+
+def test_inbox_links_staff_to_the_workbench_case_page(client, zone, submitted):
+    _note(zone.clerk, submitted, "有新办件")
+    client.force_login(zone.clerk)
+    html = client.get(reverse("cases:notifications")).content.decode()
+    assert reverse("cases:staff_detail", kwargs={"pk": submitted.pk}) in html
+
+
+def test_inbox_mark_one_read_only_touches_my_own(client, zone, submitted):
+    mine = _note(zone.applicant, submitted, "我的")
+    theirs = _note(zone.stranger, submitted, "别人的")
+    client.force_login(zone.applicant)
+    url = reverse("cases:notifications")
+    client.post(url, {"notification": theirs.pk})
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    response = client.post(url, {"notification": mine.pk}, headers={"HX-Request": "true"})
+    assert Notification.objects.get(pk=mine.pk).read_at is not None
+    partial = response.content.decode()
+    assert partial.lstrip().startswith(f'<li class="card" id="notification-{mine.pk}"')
+    assert "标为已读" not in partial and "<html" not in partial
+
+
+def test_inbox_mark_all_read(client, zone, submitted):
+    for body in ("一", "二"):
+        _note(zone.applicant, submitted, body)
+    client.force_login(zone.applicant)
+    response = client.post(reverse("cases:notifications"), {"notification": "all"}, follow=True)
+    assert "已将 2 条消息标为已读。" in response.content.decode()
+    assert notify.unread_count(zone.applicant) == 0
+
+
+def test_inbox_requires_login(client):
+    response = client.get(reverse("cases:notifications"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_nav_shows_unread_badge(client, zone, submitted):
+    _note(zone.applicant, submitted, "一")
+    _note(zone.applicant, submitted, "二")
+    client.force_login(zone.applicant)
+    html = client.get(reverse("cases:notifications")).content.decode()
+    assert '<span class="badge badge-bad">2<span class="visually-hidden">条未读</span>' in html
+    client.force_login(UserFactory())
+    html = client.get(reverse("cases:notifications")).content.decode()
+    assert "badge-bad" not in html and "暂时没有消息" in html
