@@ -20,7 +20,7 @@ if ! command -v wrk >/dev/null; then
 fi
 
 VAR=$(mktemp -d)
-export ONEWINDOW_VAR_DIR=$VAR DEBUG=false ONEWINDOW_NOTIFY_BACKENDS=none
+export ONEWINDOW_VAR_DIR=$VAR DEBUG=false
 if pg_isready -q -d "$PG/postgres"; then
     dropdb --if-exists -h 127.0.0.1 -U postgres onewindow_bench_api
     createdb -h 127.0.0.1 -U postgres onewindow_bench_api

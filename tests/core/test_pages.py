@@ -75,3 +75,20 @@ def test_media_serves_catalog_forms_only(client, settings):
     finally:
         blank.unlink()
         private.unlink()
+
+
+@pytest.mark.parametrize(("role", "label", "url"), [
+    ("applicant", "我的办件", "/cases/"),
+    ("window_clerk", "工作台", "/work/"),
+    ("supervisor", "工作台", "/work/"),
+])
+def test_navigation_shows_each_role_its_place(client, make_user, role, label, url):
+    client.force_login(make_user(role=role))
+    body = client.get("/").content.decode()
+    assert f'<a href="{url}">{label}</a>' in body
+    assert "办件查询" in body
+
+
+def test_navigation_for_visitor_has_no_workbench(client):
+    body = client.get("/").content.decode()
+    assert "工作台" not in body and "我的办件" not in body

@@ -80,9 +80,9 @@ CASE_PATH = "/{int:case_id}"
 
 
 # --- helpers ------------------------------------------------------------------------------------
-def _case(request, case_id: int) -> Case:
+def _case(request, case_id: int, **kwargs) -> Case:
     try:
-        return case_get_for_user(user=request.auth, pk=case_id)
+        return case_get_for_user(user=request.auth, pk=case_id, **kwargs)
     except Http404:
         raise HttpError(404, _("办件不存在。")) from None
 
@@ -227,7 +227,7 @@ def case_detail(request, case_id: int):
             summary="办件状态", operation_id="cases_status")
 def case_status(request, case_id: int):
     """轻量的进度查询：状态、各时限（工作日）及颜色、下一步。"""
-    return _status(_case(request, case_id), request.auth)
+    return _status(_case(request, case_id, related=()), request.auth)
 
 
 @router.post(CASE_PATH + "/materials/{int:requirement_id}",

@@ -9,28 +9,31 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.enums import Role
+from onewindow.accounts.models import EnterpriseMembership
 from onewindow.cases.enums import OPEN_STATES, PRE_ACCEPTANCE_STATES
 from onewindow.cases.models import Case
 
 LIST_RELATED = ("item", "department", "applicant", "enterprise", "claimed_by")
 
 
-def visible_cases(user) -> QuerySet[Case]:
+def visible_cases(user, *, related: tuple[str, ...] = LIST_RELATED) -> QuerySet[Case]:
     """Every case `user` may see (the same rule as `cases.view_case`, as a query)."""
-    cases = Case.objects.select_related(*LIST_RELATED)
+    cases = Case.objects.select_related(*related) if related else Case.objects.all()
     if not user.is_authenticated:
         return cases.none()
     if user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN, Role.WINDOW_CLERK):
         return cases.exclude(state="draft") if user.role != Role.SYSTEM_ADMIN else cases
     if user.role in (Role.REVIEWER, Role.APPROVER) and user.department_id:
         return cases.filter(department_id=user.department_id).exclude(state="draft")
-    mine = Q(applicant=user) | Q(filed_by=user) | Q(
-        enterprise__memberships__user=user)
-    return cases.filter(mine).distinct()
+    # A subquery, not a join: no DISTINCT, and the planner can use each index (16 ms → <1 ms).
+    my_enterprises = EnterpriseMembership.objects.filter(user=user).values("enterprise_id")
+    mine = Q(applicant=user) | Q(filed_by=user) | Q(enterprise_id__in=my_enterprises)
+    return cases.filter(mine)
 
 
-def case_get_for_user(*, user, pk: int) -> Case:
-    case = visible_cases(user).filter(pk=pk).first()
+def case_get_for_user(*, user, pk: int, related: tuple[str, ...] = LIST_RELATED) -> Case:
+    """`related`: what to join; () for a lightweight read such as the status endpoint."""
+    case = visible_cases(user, related=related).filter(pk=pk).first()
     if case is None or not user.has_perm("cases.view_case", case):
         raise Http404(_("办件不存在。"))
     return case

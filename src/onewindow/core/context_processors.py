@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from onewindow.core.navigation import PUBLIC_LINKS
+from onewindow.core.navigation import links_for
 
 
 def navigation(request):
@@ -8,7 +8,7 @@ def navigation(request):
     items = [
         {"label": link.label, "url": link.url,
          "active": path == link.url or (link.url != "/" and path.startswith(link.url))}
-        for link in PUBLIC_LINKS
+        for link in links_for(request.user)
     ]
     return {"nav_items": items, "site_name": site_name()}
 

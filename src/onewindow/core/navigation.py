@@ -24,7 +24,21 @@ PUBLIC_LINKS = [
     Link(_("办事指南"), "catalog:index"),
     Link(_("按部门"), "catalog:departments"),
     Link(_("一件事"), "catalog:bundles"),
+    Link(_("办件查询"), "cases:track"),
 ]
+WORKBENCH_ROLES = frozenset({Role.WINDOW_CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR,
+                             Role.HELP_AGENT, Role.SYSTEM_ADMIN})
+
+
+def links_for(user) -> list[Link]:
+    """The menu: the public links, then the user's own place to work."""
+    if not user.is_authenticated:
+        return PUBLIC_LINKS
+    if user.role == Role.APPLICANT:
+        return [*PUBLIC_LINKS, Link(_("我的办件"), "cases:mine")]
+    if user.role in WORKBENCH_ROLES:
+        return [*PUBLIC_LINKS, Link(_("工作台"), "cases:workbench")]
+    return PUBLIC_LINKS
 
 STAFF_DEFAULT_TILES = [
     Link(_("办事指南"), "catalog:index", _("事项的受理条件、材料和时限")),
