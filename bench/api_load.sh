@@ -21,6 +21,7 @@ fi
 
 VAR=$(mktemp -d)
 export ONEWINDOW_VAR_DIR=$VAR DEBUG=false
+export ONEWINDOW_NOTIFY_BACKENDS=onewindow.cases.notify_backends.EmailBackend
 if pg_isready -q -d "$PG/postgres"; then
     dropdb --if-exists -h 127.0.0.1 -U postgres onewindow_bench_api
     createdb -h 127.0.0.1 -U postgres onewindow_bench_api
@@ -63,7 +64,7 @@ run "case status (API token)" "$status_url" "Authorization: Bearer $TOKEN"
 # Peak memory of each worker after at least 10,000 more requests.
 before=$(for pid in $(pgrep -P "$(cat "$VAR/gunicorn.pid")"); do
     awk '/VmRSS/ {print $2}' /proc/"$pid"/status; done | paste -sd/)
-wrk -t2 -c10 -d30s -H "Authorization: Bearer $TOKEN" "$status_url" >"$VAR/wrk-mem.txt"
+wrk -t2 -c10 -d60s -H "Authorization: Bearer $TOKEN" "$status_url" >"$VAR/wrk-mem.txt"
 requests=$(awk '/requests in/ {print $1}' "$VAR/wrk-mem.txt")
 for pid in $(pgrep -P "$(cat "$VAR/gunicorn.pid")"); do
     awk -v pid="$pid" -v before="$before" '/VmHWM/ {hwm=$2} /VmRSS/ {rss=$2}
