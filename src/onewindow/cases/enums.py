@@ -16,6 +16,8 @@ class CaseState(models.TextChoices):
     COMPLETED = "completed", _("已办结")
     DELIVERED = "delivered", _("已送达")
     WITHDRAWN = "withdrawn", _("已撤回")
+    TERMINATED = "terminated", _("终止办理")
+    REVOKED = "revoked", _("已撤销许可")
 
 
 S = CaseState
@@ -24,7 +26,12 @@ PRE_ACCEPTANCE_STATES = frozenset({S.SUBMITTED, S.PRE_REVIEW})
 # After acceptance, until a decision: the legal and promised clocks run.
 DECISION_CLOCK_STATES = frozenset({S.ACCEPTED, S.ACCEPTED_WITH_TOLERANCE, S.IN_REVIEW,
                                    S.SUSPENDED})
-CLOSED_STATES = frozenset({S.NOT_ACCEPTED, S.DELIVERED, S.WITHDRAWN})
+CLOSED_STATES = frozenset({S.NOT_ACCEPTED, S.DELIVERED, S.WITHDRAWN, S.TERMINATED, S.REVOKED})
+# A tolerated material that never came, or a parent bundle ended: the case ends without a decision.
+TERMINABLE_STATES = frozenset({S.SUBMITTED, S.PRE_REVIEW, S.RETURNED, S.ACCEPTED,
+                               S.ACCEPTED_WITH_TOLERANCE, S.IN_REVIEW, S.SUSPENDED})
+# A decision granted on a commitment (告知承诺) that later fails verification is revoked.
+REVOCABLE_STATES = frozenset({S.DECIDED, S.COMPLETED, S.DELIVERED})
 OPEN_STATES = frozenset(set(S) - CLOSED_STATES - {S.DRAFT})
 WITHDRAWABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.PRE_REVIEW, S.RETURNED, S.ACCEPTED,
                                  S.ACCEPTED_WITH_TOLERANCE, S.IN_REVIEW, S.SUSPENDED})

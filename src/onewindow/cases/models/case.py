@@ -14,12 +14,14 @@ from onewindow.accounts.models import Department, Enterprise
 from onewindow.cases.enums import (
     DECISION_CLOCK_STATES,
     PRE_ACCEPTANCE_STATES,
+    REVOCABLE_STATES,
+    TERMINABLE_STATES,
     WITHDRAWABLE_STATES,
     CaseState,
     Decision,
     DeliveryMethod,
 )
-from onewindow.catalog.models import ServiceItem
+from onewindow.catalog.models import Bundle, ServiceItem
 
 S = CaseState
 
@@ -40,8 +42,9 @@ class CaseNumberSequence(models.Model):
 class Case(models.Model):
     number = models.CharField(_("办件编号"), max_length=20, unique=True, null=True, blank=True)
     query_code = models.CharField(_("查询码"), max_length=8, blank=True)
+    # Null only for a bundle's parent case, which decides nothing itself (see `bundle`).
     item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="cases",
-                             verbose_name=_("事项"))
+                             null=True, blank=True, verbose_name=_("事项"))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases",
                                    verbose_name=_("办理部门"))
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -51,6 +54,11 @@ class Case(models.Model):
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("经办人"))
     title = models.CharField(_("申请事项"), max_length=200, blank=True)
+    # 一件事: a parent case has no item of its own to decide; each child is one item's case.
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="cases", verbose_name=_("一件事"))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("一件事主办件"))
     form_data = models.JSONField(_("申请表"), default=dict, blank=True)
     idempotency_key = models.CharField(max_length=64, blank=True)
     state = FSMField(_("状态"), max_length=32, choices=CaseState.choices, default=S.DRAFT,
@@ -91,6 +99,7 @@ class Case(models.Model):
     delivery_address = models.CharField(_("送达地址"), max_length=300, blank=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("撤回理由"), blank=True)
+    ended_reason = models.TextField(_("终止或撤销理由"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -99,6 +108,9 @@ class Case(models.Model):
         verbose_name_plural = _("办件")
         ordering = ["-id"]
         constraints = [
+            models.CheckConstraint(condition=models.Q(item__isnull=False)
+                                   | models.Q(bundle__isnull=False, parent__isnull=True),
+                                   name="case_has_item_or_is_bundle_parent"),
             models.UniqueConstraint(fields=["filed_by", "idempotency_key"],
                                     condition=~models.Q(idempotency_key=""),
                                     name="case_idempotency_key_unique"),
@@ -131,6 +143,22 @@ class Case(models.Model):
 
     @transition(field=state, source=list(PRE_ACCEPTANCE_STATES), target=S.ACCEPTED)
     def accept(self):
+        pass
+
+    @transition(field=state, source=list(PRE_ACCEPTANCE_STATES), target=S.ACCEPTED_WITH_TOLERANCE)
+    def accept_with_tolerance(self):
+        pass
+
+    @transition(field=state, source=S.SUBMITTED, target=S.DECIDED)
+    def instant_decide(self):
+        """秒批: receipt, acceptance, review and decision in one move, by a decision table."""
+
+    @transition(field=state, source=list(TERMINABLE_STATES), target=S.TERMINATED)
+    def terminate(self):
+        pass
+
+    @transition(field=state, source=list(REVOCABLE_STATES), target=S.REVOKED)
+    def revoke(self):
         pass
 
     @transition(field=state, source=[S.ACCEPTED, S.ACCEPTED_WITH_TOLERANCE], target=S.IN_REVIEW)
