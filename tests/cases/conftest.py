@@ -1,9 +1,11 @@
 """A small zone for case tests: one item with two required materials, and a user per role."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connections
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
@@ -80,3 +82,25 @@ def freeze_today(monkeypatch):
 
 def reload(case) -> Case:
     return Case.objects.get(pk=case.pk)
+
+
+def race(*calls):
+    """Run the calls in threads (each with its own database connection) released together."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            outcomes[i] = call()
+        except Exception as exc:  # the loser's error is the point of the test
+            outcomes[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return outcomes

@@ -1,11 +1,10 @@
 """The cases API: /api/cases/… — the same services and permissions as the pages."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -14,7 +13,7 @@ from onewindow.audit.selectors import audit_verify, events_for
 from onewindow.cases import services
 from onewindow.cases.enums import CaseState, DocumentKind
 from onewindow.cases.models import Case, CaseNote
-from tests.cases.conftest import PDF, reload, upload_all
+from tests.cases.conftest import PDF, race, reload, upload_all
 
 pytestmark = pytest.mark.django_db
 API = "/api/cases"
@@ -93,31 +92,12 @@ def test_api_create_unknown_item_is_422(client, zone, token):
     assert response.status_code == 422 and response.json()["detail"] == "事项不存在。"
 
 
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_api_create_twins_racing_with_one_key_make_one_case(zone, token):
     if connection.vendor != "postgresql":
         pytest.skip("two real connections racing: run on PostgreSQL")
     headers = token(zone.applicant)
-    responses = _race(*(lambda: create(Client(), headers, zone.item, key="double-click")
+    responses = race(*(lambda: create(Client(), headers, zone.item, key="double-click")
                         for _ in range(2)))
     assert {r.status_code for r in responses} <= {200, 201}
     assert len({r.json()["id"] for r in responses}) == 1

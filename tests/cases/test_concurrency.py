@@ -1,37 +1,13 @@
 """Two clerks act on one case at the same moment: exactly one wins (PostgreSQL row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from onewindow.audit.selectors import audit_verify
 from onewindow.cases import services
 from onewindow.cases.enums import CaseState
 from onewindow.cases.errors import IllegalTransition
-from tests.cases.conftest import reload
-
-
-def race(*calls):
-    """Run the calls in threads (each with its own database connection) released together."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except Exception as exc:  # the loser's error is the point of the test
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcomes
+from tests.cases.conftest import race, reload
 
 
 @pytest.fixture
