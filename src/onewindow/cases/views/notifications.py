@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from onewindow.cases import notify
 from onewindow.cases.notify import STAFF_CASE_ROLES
+from onewindow.core.htmx import is_htmx
 
 PAGE_SIZE = 30
 
@@ -20,11 +21,6 @@ def case_url(user, case_id: int | None) -> str:
         return ""
     name = "cases:staff_detail" if user.role in STAFF_CASE_ROLES else "cases:detail"
     return reverse(name, kwargs={"pk": case_id})
-
-
-def _is_htmx(request) -> bool:
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
 @login_required
@@ -52,7 +48,7 @@ def _mark_read(request):
         return redirect("cases:notifications")
     notify.notification_mark_read(actor=request.user, notification_id=int(raw))
     notification = notify.inbox(request.user).filter(pk=int(raw)).first()
-    if _is_htmx(request) and notification is not None:
+    if is_htmx(request) and notification is not None:
         notification.case_url = case_url(request.user, notification.case_id)
         return render(request, "cases/notifications.html#notification", {"n": notification})
     return redirect("cases:notifications")

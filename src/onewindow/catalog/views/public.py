@@ -18,6 +18,7 @@ from onewindow.catalog import guide, selectors
 from onewindow.catalog.enums import MaterialSource
 from onewindow.catalog.pdf import guide_pdf
 from onewindow.core.context_processors import site_name
+from onewindow.core.htmx import is_htmx
 
 SEARCH_PAGE_SIZE = 20
 LIST_PAGE_SIZE = 50
@@ -25,12 +26,6 @@ LIST_PAGE_SIZE = 50
 
 def _page(request, queryset, per_page: int):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _is_htmx(request) -> bool:
-    # A history restore asks for the whole page even though it comes from htmx.
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
 @require_safe
@@ -54,7 +49,7 @@ def search(request):
         status = 400
     elif query:
         context["page_obj"] = _page(request, selectors.item_search(query), SEARCH_PAGE_SIZE)
-    template = "catalog/search.html#results" if _is_htmx(request) else "catalog/search.html"
+    template = "catalog/search.html#results" if is_htmx(request) else "catalog/search.html"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

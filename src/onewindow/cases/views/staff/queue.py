@@ -12,15 +12,10 @@ from django.views.decorators.http import require_safe
 
 from onewindow.cases import selectors_staff as queues
 from onewindow.cases.forms_staff import QueueFilterForm
+from onewindow.core.htmx import is_htmx
 
 PAGE_SIZE = 50
 TEMPLATE = "cases/staff/workbench.html"
-
-
-def is_htmx(request) -> bool:
-    # A history restore asks for the whole page even though it comes from htmx.
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
 @login_required
