@@ -272,3 +272,16 @@ def test_seed_enters_next_year_as_provisional_once(db):
     assert deadline.provisional and deadline.date.year == year.year
     assert seed_demo(with_users=False).provisional_year is None
     assert CalendarYear.objects.filter(year__gt=year.year).count() == 0
+
+
+def test_seed_makes_demo_cases_once_through_the_services(seeded):
+    from onewindow.audit.selectors import audit_verify
+    from onewindow.cases.models import Case
+    from onewindow.core.seeding.runner import seed_demo
+
+    assert seeded.demo_cases == 4
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states == {"submitted", "returned", "in_review", "delivered"}
+    assert audit_verify()[1] is None
+    assert seed_demo().demo_cases == 0
+    assert Case.objects.count() == 4

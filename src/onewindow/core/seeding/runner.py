@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from onewindow.core.seeding.calendar import seed_provisional_year
+from onewindow.core.seeding.cases import seed_demo_cases
 from onewindow.core.seeding.catalog import seed_catalog
 from onewindow.core.seeding.organisations import seed_organisations
 from onewindow.core.seeding.sync import Recorder
@@ -21,10 +22,12 @@ class SeedReport:
     audit_events: int = 0
     users_skipped: bool = False
     provisional_year: int | None = None
+    demo_cases: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.linked or self.provisional_year)
+        return bool(self.created or self.updated or self.linked or self.provisional_year
+                    or self.demo_cases)
 
 
 @transaction.atomic
@@ -42,8 +45,10 @@ def seed_demo(*, with_users: bool | None = None) -> SeedReport:
         seed_users(recorder, orgs)
     events = recorder.flush()
     provisional_year = seed_provisional_year()
+    demo_cases = seed_demo_cases() if with_users else 0
     return SeedReport(
         provisional_year=provisional_year,
+        demo_cases=demo_cases,
         created=dict(recorder.created),
         updated=dict(recorder.updated),
         linked=dict(recorder.linked),

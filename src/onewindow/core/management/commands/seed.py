@@ -43,6 +43,9 @@ def summary(report: SeedReport, seconds: float) -> str:
         lines.append(f"  linked  {count:4d} {label}")
     if report.users_skipped:
         lines.append("  demo users skipped (ONEWINDOW_NO_DEMO_USERS=1)")
+    if report.demo_cases:
+        lines.append(f"  demo cases: {report.demo_cases} "
+                     "(submitted, returned, in review, delivered)")
     if report.provisional_year:
         lines.append(f"  working-day calendar: {report.provisional_year} entered as PROVISIONAL"
                      " (weekends and New Year's Day only) until its notice is entered")
