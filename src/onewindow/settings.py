@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "onewindow.workdays",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.decisions",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("onewindow.accounts.urls")),
     path("catalog/", include("onewindow.catalog.urls")),
     path("", include("onewindow.cases.urls")),
+    path("decisions/", include("onewindow.decisions.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     # Blank forms and samples of the catalog are public. Nothing else under MEDIA_ROOT is served

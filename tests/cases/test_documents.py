@@ -5,11 +5,20 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 
 from onewindow.cases import documents, pdfs, services
 from onewindow.cases.enums import DocumentKind
-from onewindow.cases.models import CaseDocument
+from onewindow.cases.models import (
+    CaseDocument,
+    Commitment,
+    TolerancePledge,
+    ToleratedMaterial,
+)
 from onewindow.cases.pdfs.base import cn_date
+from onewindow.cases.services.commitment import commitment_on_decided
+from onewindow.cases.services.core import lock_case
 from tests.cases.conftest import reload
 from tests.cases.document_helpers import (
     DAY,
@@ -211,7 +220,24 @@ def _all_kinds(zone, case):
     services.case_resume(actor=zone.reviewer, case_id=case.pk)
     services.case_decide(actor=zone.approver, case_id=case.pk, decision="approved")
     documents.issue(case=reload(case), kind=K.NOT_ACCEPTED_NOTICE, actor=zone.clerk)
+    _tolerance_and_commitment_documents(zone, reload(case))
     return reload(case)
+
+
+def _tolerance_and_commitment_documents(zone, case):
+    """容缺受理告知书 and 告知承诺书, from the records their services issue them with."""
+    permit = zone.item.materials.get(name="建设工程规划许可证")
+    pledge = TolerancePledge.objects.create(case=case, text="承诺限期补交", channel="online",
+                                            signed_by=zone.applicant, signer_name="王启明",
+                                            signed_at=timezone.now())
+    ToleratedMaterial.objects.create(case=case, requirement=permit, pledge=pledge,
+                                     form_text="电子材料", due=case.promised_due)
+    documents.issue(case=case, kind=K.TOLERANCE_NOTICE, actor=zone.clerk, source=pledge)
+    signed = Commitment.objects.create(case=case, text="承诺属实", signed_by=zone.applicant,
+                                       signed_at=timezone.now())
+    signed.replaced.set([permit])
+    with transaction.atomic():
+        commitment_on_decided(lock_case(case.pk), actor=zone.approver)
 
 
 def test_every_document_names_issuer_number_date_case_applicant_item_and_qr(zone, applied):

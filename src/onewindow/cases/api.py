@@ -27,12 +27,14 @@ from ninja.security import SessionAuth
 from onewindow.accounts.models import Enterprise
 from onewindow.cases import clocks, services
 from onewindow.cases.api_schemas import (
+    AcceptWithToleranceIn,
     CaseCreateIn,
     CaseDetailOut,
     CaseFilter,
     CaseListOut,
     CaseNoteIn,
     CaseStatusOut,
+    CommitmentIn,
     DecideIn,
     DeliverIn,
     DocumentOut,
@@ -46,6 +48,8 @@ from onewindow.cases.api_schemas import (
     ReturnIn,
     ReviewStepIn,
     SuspendIn,
+    TolerancePledgePaperIn,
+    VerifyIn,
     WithdrawIn,
     next_step,
 )
@@ -54,6 +58,7 @@ from onewindow.cases.errors import CaseError, CaseInputError
 from onewindow.cases.models import Case
 from onewindow.cases.notify import STAFF_CASE_ROLES
 from onewindow.cases.selectors import case_get_for_user, visible_cases
+from onewindow.cases.services import commitment, tolerance
 from onewindow.cases.services.applying import case_material_upload
 from onewindow.cases.verification import document_get_for_case
 from onewindow.catalog.models import ServiceItem
@@ -298,6 +303,13 @@ def _return(actor, case, payload: ReturnIn):
     return services.case_return(actor=actor, case_id=case.pk, items=items, note=payload.note)
 
 
+def _verify(actor, case, payload: VerifyIn):
+    task = commitment.open_verification_task(case)
+    if task is None:
+        raise CaseInputError(_("该办件没有待核查的告知承诺。"))
+    return commitment.verification_complete(actor=actor, task_id=task.pk, **payload.model_dump())
+
+
 def _fields(service: Callable) -> Callable:
     """An action whose body fields are the service's keyword arguments."""
     return lambda actor, case, payload: service(actor=actor, case_id=case.pk,
@@ -312,6 +324,10 @@ ACTIONS = {
                    _fields(services.case_offer_help)),
     "not-accept": (NotAcceptIn, "不予受理（须先帮再办）", _fields(services.case_not_accept)),
     "accept": (NoteIn, "受理（出具受理通知书）", _fields(services.case_accept)),
+    "tolerance-pledge": (TolerancePledgePaperIn, "录入申请人签署的纸质容缺承诺书",
+                         _fields(tolerance.tolerance_pledge_record)),
+    "accept-with-tolerance": (AcceptWithToleranceIn, "容缺受理（出具容缺受理告知书）",
+                              _fields(tolerance.case_accept_with_tolerance)),
     "start-review": (EmptyIn, "部门开始审查", _fields(services.case_start_review)),
     "review-step": (ReviewStepIn, "记录审查或审批意见", _fields(services.case_review_step)),
     "suspend": (SuspendIn, "进入特别程序（时限暂停）", _fields(services.case_suspend)),
@@ -320,6 +336,7 @@ ACTIONS = {
     "decide": (DecideIn, "作出准予或不予许可决定", _fields(services.case_decide)),
     "complete": (NoteIn, "办结", _fields(services.case_complete)),
     "deliver": (DeliverIn, "送达", _fields(services.case_deliver)),
+    "verify": (VerifyIn, "记录告知承诺核查结果（不实则撤销许可决定）", _verify),
     "note": (CaseNoteIn, "添加意见（默认为内部意见）", _fields(services.case_note_add)),
 }
 
@@ -339,3 +356,37 @@ def _register_action(slug: str, body, summary: str, call: Callable) -> None:
 
 for _slug, (_body, _summary, _call) in ACTIONS.items():
     _register_action(_slug, _body, _summary, _call)
+
+
+# --- the applicant's side of 容缺受理 and 告知承诺 ---------------------------------------------
+@router.post(CASE_PATH + "/tolerance/pledge", response={200: CaseStatusOut, **ERRORS},
+             summary="签署容缺受理承诺书", operation_id="cases_tolerance_pledge")
+def tolerance_pledge(request, case_id: int):
+    """受理前，申请人在线签署容缺受理承诺书（每件一次）；列入失信黑名单的企业不适用。"""
+    case = _case(request, case_id)
+    _run(lambda: tolerance.tolerance_pledge_sign(actor=request.auth, case_id=case.pk))
+    return _status(_case(request, case_id), request.auth)
+
+
+@router.post(CASE_PATH + "/tolerance/materials/{int:requirement_id}",
+             response={201: MaterialOut, **ERRORS}, summary="补交容缺材料",
+             operation_id="cases_tolerance_material_upload")
+def tolerance_material_upload(request, case_id: int, requirement_id: int,
+                              file: File[UploadedFile]):
+    """在补交期限内上传一项容缺材料（multipart，字段名 `file`），该材料即为已补交。"""
+    case = _case(request, case_id)
+    owed = _run(lambda: tolerance.case_tolerated_material_upload(
+        actor=request.auth, case_id=case.pk, requirement_id=requirement_id, uploaded_file=file))
+    return Status(201, _material(owed.material))
+
+
+@router.post(CASE_PATH + "/commitment", response={200: CaseStatusOut, **ERRORS},
+             summary="签署告知承诺书", operation_id="cases_commitment_sign")
+def commitment_sign(request, case_id: int, payload: CommitmentIn | None = None):
+    """提交前，对实行告知承诺制的事项签署告知承诺书，以承诺代替所选材料（每件一次）。"""
+    case = _case(request, case_id)
+    ids = payload.requirement_ids if payload else None
+    _run(lambda: commitment.case_commitment_sign(actor=request.auth, case_id=case.pk,
+                                                 requirement_ids=ids))
+    return _status(_case(request, case_id), request.auth)
+

@@ -13,6 +13,7 @@ from onewindow.cases.enums import (
     ReviewStepKind,
     SpecialProcedure,
 )
+from onewindow.cases.selectors_bundles import case_display_name
 
 TEXT = 2000  # the longest reason, opinion or note the API takes
 
@@ -34,6 +35,8 @@ NEXT_STEPS = {
     S.COMPLETED: (_("已办结，等待送达。"), _("送达。")),
     S.DELIVERED: (_("已送达，办理结束。"), _("办理结束。")),
     S.WITHDRAWN: (_("申请已撤回。"), _("申请人已撤回，办理结束。")),
+    S.TERMINATED: (_("已终止办理，请查看终止原因。"), _("已终止办理。")),
+    S.REVOKED: (_("许可决定已撤销，请查看撤销原因。"), _("许可已撤销，办理结束。")),
 }
 
 
@@ -71,14 +74,18 @@ class CaseListOut(Schema):
     id: int
     number: str | None = Field(..., description="办件编号")
     title: str = Field(..., description="申请事项")
-    item_id: int
-    item_name: str = Field(..., alias="item.name", description="事项名称")
+    item_id: int | None = Field(..., description="事项编号；一件事的主办件为空")
+    item_name: str = Field("", description="事项名称；一件事的主办件为一件事名称")
     department: str = Field(..., alias="department.name", description="办理部门")
     enterprise_id: int | None
     state: str
     state_label: str = Field(..., alias="get_state_display")
     submitted_at: dt.datetime | None
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_item_name(case) -> str:
+        return case_display_name(case)
 
 
 class RequirementOut(Schema):
@@ -240,3 +247,25 @@ class DeliverIn(Schema):
 class CaseNoteIn(Schema):
     text: str = Field(..., max_length=TEXT, description="意见内容")
     internal: bool = Field(True, description="内部意见（申请人不可见）")
+
+
+# --- tolerance (容缺受理) and commitment (告知承诺) ---------------------------------------------
+class TolerancePledgePaperIn(Schema):
+    signer_name: str = Field(..., max_length=100, description="纸质容缺承诺书上的签字人")
+    signed_on: dt.date = Field(..., description="签署日期")
+    paper_reference: str = Field("", max_length=60, description="存档号")
+
+
+class AcceptWithToleranceIn(NoteIn):
+    missing: list[int] = Field(..., description="容缺的材料编号（须均为可容缺材料）")
+    due: dt.date | None = Field(None, description="补交期限；省略为承诺办结期限，不能更晚")
+
+
+class VerifyIn(Schema):
+    passed: bool = Field(..., description="true 承诺属实 | false 承诺不实（撤销许可决定）")
+    findings: str = Field(..., max_length=TEXT, description="核查情况")
+
+
+class CommitmentIn(Schema):
+    requirement_ids: list[int] | None = Field(
+        None, description="以承诺代替的材料编号；省略为全部可告知承诺替代的材料")

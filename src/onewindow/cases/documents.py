@@ -30,6 +30,7 @@ KIND_CODES = {
     DocumentKind.ACCEPTANCE_NOTICE: "SL", DocumentKind.NOT_ACCEPTED_NOTICE: "BSL",
     DocumentKind.EXTENSION_NOTICE: "YQ", DocumentKind.SUSPENSION_NOTICE: "TB",
     DocumentKind.DECISION_LETTER: "JD", DocumentKind.CERTIFICATE: "ZZ",
+    DocumentKind.TOLERANCE_NOTICE: "RQ", DocumentKind.COMMITMENT: "CN",
 }
 # Printed under the QR code and typed by people: no 0/O, 1/I/L. 16 characters ≈ 79 bits.
 VERIFY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

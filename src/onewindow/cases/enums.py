@@ -81,6 +81,8 @@ class DocumentKind(models.TextChoices):
     SUSPENSION_NOTICE = "suspension_notice", _("特别程序告知书")
     DECISION_LETTER = "decision_letter", _("行政许可决定书")
     CERTIFICATE = "certificate", _("证照")
+    TOLERANCE_NOTICE = "tolerance_notice", _("容缺受理告知书")
+    COMMITMENT = "commitment", _("告知承诺书")
 
 
 class ReviewStepKind(models.TextChoices):
@@ -91,3 +93,21 @@ class ReviewStepKind(models.TextChoices):
 class ReviewOutcome(models.TextChoices):
     AGREE = "agree", _("同意")
     DISAGREE = "disagree", _("不同意")
+
+
+# --- tolerance (容缺受理) and commitment (告知承诺) -------------------------------------------
+class ToleratedMaterialStatus(models.TextChoices):
+    PENDING = "pending", _("待补交")
+    RECEIVED = "received", _("已补交")
+    LAPSED = "lapsed", _("逾期未补交")
+
+
+class PledgeChannel(models.TextChoices):
+    ONLINE = "online", _("网上签署")
+    PAPER = "paper", _("纸质签署（窗口录入）")
+
+
+class VerificationStatus(models.TextChoices):
+    OPEN = "open", _("待核查")
+    PASSED = "passed", _("核查属实")
+    FAILED = "failed", _("核查不实")

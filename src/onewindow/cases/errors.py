@@ -52,6 +52,17 @@ ACTION_LABELS = {
     "start_review": "开始审查", "suspend": "进入特别程序", "resume": "恢复审查",
     "decide": "作出决定", "complete": "办结", "deliver": "送达", "withdraw": "撤回",
     "extend": "延长期限", "offer_help": "先帮再办", "review_step": "审查意见",
+    "accept_with_tolerance": "容缺受理", "terminate": "终止办理", "revoke": "撤销许可",
+    "tolerance_pledge": "签署容缺承诺", "tolerance_material_received": "补交容缺材料",
+    "tolerance_lapsed": "容缺材料逾期，终止办理",
+    "tolerance_lapsed_revoke": "容缺材料逾期，撤销许可", "commitment_sign": "签署告知承诺",
+    "verification_passed": "承诺核查属实", "verification_failed": "承诺核查不实，撤销许可",
+    "verification_overdue": "承诺核查超期督办",
+    "bundle_submit": "一表提交", "bundle_link": "归入一件事",
+    "bundle_accept": "一件事开始计时（首个事项受理）", "bundle_start_review": "各部门并联审查",
+    "bundle_decide": "各事项均已作出决定", "bundle_complete": "一件事办结",
+    "bundle_deliver": "一件事送达", "bundle_terminate": "一件事终止办理",
+    "bundle_extend": "延长一件事办理期限",
 }
 
 

@@ -85,3 +85,18 @@ class TrackForm(forms.Form):
                              help_text=_("例如 GX2026000123，见提交成功页面或短信"))
     query_code = forms.CharField(label=_("查询码"), max_length=8,
                                  help_text=_("6 位字母和数字，随办件编号一同告知"))
+
+
+class CommitmentForm(forms.Form):
+    """告知承诺: which of the replaceable materials the commitment stands in for, and the
+    applicant's confirmation that they have read what they sign."""
+
+    replaced = forms.TypedMultipleChoiceField(label=_("以承诺代替的材料"), coerce=int,
+                                              widget=forms.CheckboxSelectMultiple)
+    confirm = forms.BooleanField(label=_("本人已阅读并理解上述告知内容，自愿作出上述承诺。"))
+
+    def __init__(self, *args, requirements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replaced"].choices = [(m.pk, m.name) for m in requirements]
+        self.fields["replaced"].initial = [m.pk for m in requirements]
+

@@ -20,12 +20,14 @@ from onewindow.cases.enums import (
     ReviewStepKind,
     SpecialProcedure,
 )
+from onewindow.cases.errors import CaseInputError
 from onewindow.cases.selectors_staff import (
     OVERSEER,
     QUEUE_STATES,
     queue_departments,
     queue_items,
 )
+from onewindow.cases.services import commitment, tolerance
 from onewindow.cases.services.review import DEFAULT_REMEDY, MAX_EXTENSION_DAYS
 
 TEXT_MAX = 2000
@@ -275,3 +277,62 @@ class NoteForm(CaseActionForm):
 
     def perform(self, *, actor):
         return services.case_note_add(actor=actor, case_id=self.case.pk, **self.cleaned_data)
+
+
+# --- tolerance (容缺受理) and commitment (告知承诺) ---------------------------------------------
+
+class TolerancePledgePaperForm(CaseActionForm):
+    """The clerk enters a tolerance pledge the applicant signed on paper at the counter."""
+
+    slug = "tolerance_pledge"
+    signer_name = forms.CharField(label=_("签字人"), max_length=100,
+                                  help_text=_("在纸质容缺承诺书上签字的人员姓名（法定代表人或经办人）。"))
+    signed_on = forms.DateField(label=_("签署日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    paper_reference = forms.CharField(label=_("存档号"), max_length=60, required=False)
+
+    def perform(self, *, actor):
+        return tolerance.tolerance_pledge_record(actor=actor, case_id=self.case.pk,
+                                                 **self.cleaned_data)
+
+
+class AcceptWithToleranceForm(CaseActionForm):
+    """Tick the materials that may follow; only tolerable ones are accepted by the service,
+    which names any other."""
+
+    slug = "accept_with_tolerance"
+    missing = forms.TypedMultipleChoiceField(label=_("容缺的材料"), coerce=int,
+                                             widget=forms.CheckboxSelectMultiple)
+    due = forms.DateField(label=_("补交期限"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}),
+                          help_text=_("不填则为承诺办结期限；不能晚于承诺办结期限。"))
+    note = _text(_("受理意见"), required=False, rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["missing"].choices = [
+            (m.pk, f"{m.name}（{_('可容缺') if m.tolerance_allowed else _('不可容缺')}）")
+            for m in self.case.item.materials.all() if m.required]
+
+    def perform(self, *, actor):
+        data = self.cleaned_data
+        return tolerance.case_accept_with_tolerance(actor=actor, case_id=self.case.pk,
+                                                    missing=data["missing"], due=data["due"],
+                                                    note=data["note"])
+
+
+class VerificationForm(CaseActionForm):
+    """The department's check of a commitment after the approval."""
+
+    slug = "verify"
+    passed = forms.TypedChoiceField(
+        label=_("核查结论"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+        choices=[("yes", _("承诺属实")), ("no", _("承诺不实（撤销许可决定）"))])
+    findings = _text(_("核查情况"), help_text=_("核查的方式、对象和结果。承诺不实的，许可决定及"
+                                              "证照将被撤销，须由审批人记录。"))
+
+    def perform(self, *, actor):
+        task = commitment.open_verification_task(self.case)
+        if task is None:
+            raise CaseInputError(_("该办件没有待核查的告知承诺。"))
+        return commitment.verification_complete(actor=actor, task_id=task.pk,
+                                                **self.cleaned_data)

@@ -9,6 +9,10 @@
 2. Deemed acceptance (Art. 32(4)): a case whose 5-working-day pre-review ran out counts as
    accepted from receipt (`services.case_deem_accepted`, each case in its own transaction).
    A case deemed accepted is then scanned again: its legal clock started on receipt.
+3. Tolerated materials (容缺) past their deadline: the case ends as the applicant's pledge said
+   (`services.tolerance.case_tolerance_lapse`: terminated, or revoked if decided already).
+4. Commitment checks (告知承诺) past their deadline: raised once to the supervisors
+   (`services.commitment.verification_escalate`).
 Every write goes through `services.core` (row lock, audit event, notifications after commit).
 """
 
@@ -27,6 +31,7 @@ from onewindow.cases.enums import DECISION_CLOCK_STATES, PRE_ACCEPTANCE_STATES, 
 from onewindow.cases.errors import IllegalTransition
 from onewindow.cases.models import Case, Escalation
 from onewindow.cases.selectors import overdue_pre_review_ids
+from onewindow.cases.services import commitment, tolerance
 from onewindow.cases.services.core import record
 
 logger = logging.getLogger("onewindow.cases.jobs")
@@ -47,11 +52,15 @@ class TickSummary:
     escalations: list[str] = field(default_factory=list)
     skipped: int = 0  # someone acted on the case while the job ran
     failures: list[str] = field(default_factory=list)
+    lapsed: list[str] = field(default_factory=list)  # tolerated material late: case ended
+    verifications_escalated: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"clock tick {self.on}: {len(self.deemed)} deemed accepted, "
                 f"{len(self.warnings)} warnings, {len(self.escalations)} escalations, "
-                f"{self.skipped} skipped, {len(self.failures)} failures")
+                f"{self.skipped} skipped, {len(self.failures)} failures, "
+                f"{len(self.lapsed)} tolerance lapsed, "
+                f"{len(self.verifications_escalated)} verifications escalated")
 
 
 class _NothingToRaise(Exception):
@@ -64,6 +73,8 @@ def tick() -> TickSummary:
     deemed_ids = deem_overdue(summary)
     if deemed_ids:
         scan(running_cases().filter(pk__in=deemed_ids), summary)
+    end_lapsed_tolerance(summary)
+    escalate_overdue_verifications(summary)
     return summary
 
 
@@ -139,3 +150,34 @@ def deem_overdue(summary: TickSummary) -> list[int]:
         summary.deemed.append(case.number)
         done.append(case_id)
     return done
+
+
+def end_lapsed_tolerance(summary: TickSummary) -> None:
+    """End every case with a tolerated material past its deadline, each in its own
+    transaction."""
+    for case_id in tolerance.lapsed_tolerance_case_ids(on=summary.on):
+        try:
+            case = tolerance.case_tolerance_lapse(case_id=case_id)
+        except (IllegalTransition, tolerance.NothingLapsed):
+            summary.skipped += 1  # withdrawn, or the material arrived, meanwhile
+            continue
+        except Exception:
+            logger.exception("clock job: case %s tolerance could not be ended", case_id)
+            summary.failures.append(f"#{case_id}: tolerance_lapse")
+            continue
+        summary.lapsed.append(f"{case.number} {case.state}")
+
+
+def escalate_overdue_verifications(summary: TickSummary) -> None:
+    """Raise every commitment check past its deadline to the supervisors, once."""
+    for task_id in commitment.overdue_verification_task_ids(on=summary.on):
+        try:
+            task = commitment.verification_escalate(task_id=task_id)
+        except commitment.AlreadyEscalated:
+            summary.skipped += 1
+            continue
+        except Exception:
+            logger.exception("clock job: verification task %s could not be escalated", task_id)
+            summary.failures.append(f"task #{task_id}: verification_escalate")
+            continue
+        summary.verifications_escalated.append(f"{task.case.number} {task.due}")

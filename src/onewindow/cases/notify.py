@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.accounts.enums import Role
 from onewindow.cases.models import Case, Notification
 from onewindow.cases.notify_backends import configured_backends
+from onewindow.cases.selectors_bundles import case_display_title
 
 logger = logging.getLogger("onewindow.notify")
 
@@ -76,7 +77,7 @@ def deliver(case_id: int, event: str, *, escalation_id: int | None = None) -> li
         return []
     if event in ESCALATION_EVENTS and escalation_id is None:
         return []
-    case = Case.objects.select_related("item", "applicant", "filed_by", "claimed_by") \
+    case = Case.objects.select_related("item", "bundle", "applicant", "filed_by", "claimed_by") \
         .get(pk=case_id)
     with transaction.atomic():
         notifications = Notification.objects.bulk_create(
@@ -88,9 +89,9 @@ def deliver(case_id: int, event: str, *, escalation_id: int | None = None) -> li
 
 def build(case: Case, event: str, *, escalation_id: int | None = None) -> list[Notification]:
     """Unsaved notifications for `event`, at most one per person (the first audience wins)."""
-    title = f"{case.number or ''} {case.item.name}".strip()
+    title = case_display_title(case)
     messages = []
-    if event in APPLICANT_MESSAGES:
+    if event in APPLICANT_MESSAGES and not (case.parent_id and event in MUTED_FOR_PARTS):
         messages.append((applicant_side(case), str(APPLICANT_MESSAGES[event])))
     params = escalation_params(case, escalation_id)
     for audience, message in STAFF_MESSAGES.get(event, []):
@@ -184,3 +185,39 @@ def notification_mark_read(*, actor, notification_id: int | None = None) -> int:
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
+
+
+# --- tolerance (容缺受理) and commitment (告知承诺) ---------------------------------------------
+APPLICANT_MESSAGES.update({
+    "accept_with_tolerance": _("您的申请已容缺受理。请查看容缺受理告知书，按告知的形式在期限内补交"
+                               "所缺材料。"),
+    "tolerance_material_received": _("您补交的容缺材料已收到。"),
+    "tolerance_lapsed": _("您未在期限内补交容缺材料，依照您的承诺，本申请已终止办理。"),
+    "tolerance_lapsed_revoke": _("您未在期限内补交容缺材料，依照您的承诺，已作出的行政许可决定"
+                                 "已撤销。"),
+    "verification_passed": _("经核查，您的告知承诺内容属实，核查已完成。"),
+    "verification_failed": _("经核查，您的告知承诺内容不属实，已作出的行政许可决定已依法撤销。"),
+})
+STAFF_MESSAGES.update({
+    "accept_with_tolerance": [("reviewers", _("新容缺受理的办件，请及时审查；容缺材料补齐前不能"
+                                              "作出决定。"))],
+    "tolerance_material_received": [("reviewers", _("申请人已补交容缺材料，请查看。"))],
+    "tolerance_lapsed": [("reviewers", _("申请人逾期未补交容缺材料，办件已终止办理。"))],
+    "tolerance_lapsed_revoke": [("reviewers", _("申请人逾期未补交容缺材料，许可决定已撤销。")),
+                                ("supervisors", _("容缺材料逾期未补交，许可决定已撤销。"))],
+    "verification_task_created": [("reviewers", _("以告知承诺方式准予许可的办件，请在核查期限内"
+                                                  "核查承诺内容。"))],
+    "verification_overdue": [("supervisors", _("告知承诺核查已超期，请督办。")),
+                             ("reviewers", _("告知承诺核查已超期并已提请督办，请尽快核查。"))],
+    "verification_failed": [("supervisors", _("告知承诺核查不实，许可决定已撤销。"))],
+})
+
+# 一件事: the applicant hears of the bundle as one thing; each part's own "submitted" is muted.
+MUTED_FOR_PARTS = frozenset({"submit"})
+APPLICANT_MESSAGES.update({
+    "bundle_submit": _("您的“一件事”申请已一表提交，各部门将并联办理。"),
+    "bundle_complete": _("您的“一件事”已全部办结。"),
+    "bundle_deliver": _("您的“一件事”各项结果已送达。"),
+    "bundle_terminate": _("您的“一件事”已终止办理，请查看各事项的原因。"),
+    "terminate": _("您的申请已终止办理。"),
+})

@@ -111,7 +111,8 @@ def queue_base(user) -> QuerySet[Case]:
     kind = queue_kind(user)
     if kind is None:
         return Case.objects.none()
-    cases = visible_cases(user).filter(state__in=QUEUE_STATES[kind])
+    # A bundle's parent decides nothing: its parts are in the queues, the parent is a summary.
+    cases = visible_cases(user).filter(state__in=QUEUE_STATES[kind], item__isnull=False)
     if kind == CLERK:
         # A case in pre-review belongs to the clerk who claimed it.
         cases = cases.exclude(Q(state=S.PRE_REVIEW) & ~Q(claimed_by=user)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from onewindow.cases import urls_bundles
 from onewindow.cases.views import applicant, documents, notifications, public, staff
 
 app_name = "cases"
@@ -12,6 +13,10 @@ urlpatterns = [
     path("cases/<int:pk>/materials/<int:requirement_pk>/", applicant.upload, name="upload"),
     path("cases/<int:pk>/submit/", applicant.submit, name="submit"),
     path("cases/<int:pk>/withdraw/", applicant.withdraw, name="withdraw"),
+    path("cases/<int:pk>/tolerance/pledge/", applicant.tolerance_pledge, name="tolerance_pledge"),
+    path("cases/<int:pk>/tolerance/<int:requirement_pk>/", applicant.tolerance_upload,
+         name="tolerance_upload"),
+    path("cases/<int:pk>/commitment/", applicant.commitment_sign, name="commitment"),
     # Anyone with a case number and its query code (views/public.py)
     path("track/", public.track, name="track"),
     # Documents and their public verification (views/documents.py)
@@ -25,3 +30,5 @@ urlpatterns = [
     # In-app messages (views/notifications.py)
     path("notifications/", notifications.inbox, name="notifications"),
 ]
+# Bundles (一件事): urls_bundles.py, views/bundles.py — names cases:bundle_*
+urlpatterns += urls_bundles.urlpatterns

@@ -11,9 +11,16 @@ from onewindow.cases.models.handling import (
 )
 from onewindow.cases.models.materials import SubmittedMaterial
 from onewindow.cases.models.notifications import Notification
+from onewindow.cases.models.tolerance import (
+    Commitment,
+    TolerancePledge,
+    ToleratedMaterial,
+    VerificationTask,
+)
 
 __all__ = [
     "Case", "CaseDocument", "CaseNote", "CaseNumberSequence", "ClockPause", "CorrectionItem",
     "CorrectionRequest", "Escalation", "HelpOffer", "Notification", "ReviewStep",
     "SubmittedMaterial",
 ]
+__all__ += ["Commitment", "ToleratedMaterial", "TolerancePledge", "VerificationTask"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from onewindow.cases.enums import DocumentKind
-from onewindow.cases.pdfs import notices, outcomes
+from onewindow.cases.pdfs import notices, outcomes, tolerance
 from onewindow.cases.pdfs.base import Content, Context, holder_is_person, holder_name
 from onewindow.cases.pdfs.layout import Stamp, render
 
@@ -18,6 +18,8 @@ BUILDERS: dict[str, Callable[..., Content]] = {
     DocumentKind.SUSPENSION_NOTICE: notices.suspension_notice,
     DocumentKind.DECISION_LETTER: outcomes.decision_letter,
     DocumentKind.CERTIFICATE: outcomes.certificate,
+    DocumentKind.TOLERANCE_NOTICE: tolerance.tolerance_notice,
+    DocumentKind.COMMITMENT: tolerance.commitment,
 }
 
 

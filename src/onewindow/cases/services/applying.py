@@ -13,6 +13,8 @@ from onewindow.cases import clocks, uploads
 from onewindow.cases.enums import CaseState, PauseKind
 from onewindow.cases.errors import CaseForbidden, CaseInputError
 from onewindow.cases.models import Case, CaseNumberSequence, SubmittedMaterial
+from onewindow.cases.selectors_bundles import provided_requirement_ids
+from onewindow.cases.services.commitment import materials_covered_by_commitment
 from onewindow.cases.services.core import lock_case, require, transition
 from onewindow.catalog.enums import LimitUnit, OnlineDepth
 
@@ -83,10 +85,18 @@ def case_update_draft(*, actor, case_id: int, form_data: dict) -> Case:
     return case
 
 
+def _single_item(case) -> None:
+    if case.item_id is None:
+        raise CaseInputError(_("这是“一件事”的主办件，请在一件事页面提交和上传材料。"))
+
+
 def missing_materials(case) -> list:
-    """Required materials of the item with no current upload."""
-    have = set(case.materials.filter(superseded_at__isnull=True)
-               .values_list("requirement_id", flat=True))
+    """Required materials of the item with no current upload and no signed commitment (告知承诺)
+    standing in for them."""
+    have = (set(case.materials.filter(superseded_at__isnull=True)
+                .values_list("requirement_id", flat=True))
+            | materials_covered_by_commitment(case)
+            | provided_requirement_ids(case))  # 一件事: what a sibling's result provides
     return [m for m in case.item.materials.all() if m.required and m.pk not in have]
 
 
@@ -101,6 +111,7 @@ def case_submit(*, actor, case_id: int, note: str = "") -> Case:
     """Submit a draft, or resubmit a case returned for correction (the same case, Art. 32)."""
 
     def apply(case):
+        _single_item(case)
         missing = missing_materials(case)
         if missing:
             names = "、".join(m.name for m in missing)
@@ -160,6 +171,7 @@ def case_material_upload(*, actor, case_id: int, requirement_id: int,
     as that material's current version. A refused file changes nothing."""
     case = lock_case(case_id)
     require(actor, "cases.apply", case, _("您无权为该办件上传材料。"))
+    _single_item(case)
     if case.state not in (CaseState.DRAFT, CaseState.RETURNED):
         raise CaseInputError(_("办件 %(number)s 当前状态为“%(state)s”，不能上传材料。") % {
             "number": case.number or _("草稿"), "state": case.get_state_display()})

@@ -18,6 +18,7 @@ from onewindow.audit.services import audit_record
 from onewindow.cases import notify
 from onewindow.cases.errors import CalendarGap, CaseForbidden, IllegalTransition
 from onewindow.cases.models import Case
+from onewindow.cases.services import bundles
 from onewindow.workdays.errors import CalendarNotCovered
 
 
@@ -55,6 +56,9 @@ def transition(*, case_id: int, action: str, actor, perm: str | None, note: str 
     audit_record(actor=actor, action=f"case_{event or action}", obj=case,
                  old={"state": old}, new={"state": case.state, **(details or {})}, note=note)
     notify.on_commit(case.pk, event or action)
+    if case.parent_id is not None:
+        # A part of a bundle (一件事) moved: the parent follows, in the same transaction.
+        bundles.bundle_refresh_parent(parent_id=case.parent_id)
     return case
 
 

@@ -18,7 +18,9 @@ from onewindow.cases.enums import (
 )
 from onewindow.cases.errors import CaseInputError, IllegalTransition
 from onewindow.cases.models import ClockPause, ReviewStep
+from onewindow.cases.services.commitment import commitment_on_decided
 from onewindow.cases.services.core import record, transition
+from onewindow.cases.services.tolerance import tolerance_require_all_received
 
 MAX_EXTENSION_DAYS = 10  # Art. 42: once, by at most 10 working days
 DEFAULT_REMEDY = gettext_lazy(
@@ -108,6 +110,7 @@ def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
         raise CaseInputError(_("不予许可必须写明理由。"))
 
     def apply(case):
+        tolerance_require_all_received(case)  # 容缺: no decision while a material is owed
         case.decision = decision
         case.decision_reason = reason.strip()
         case.remedy_text = remedy_text.strip() or (
@@ -116,7 +119,8 @@ def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
         documents.issue(case=case, kind=DocumentKind.DECISION_LETTER, actor=actor)
         if decision == Decision.APPROVED:
             documents.issue(case=case, kind=DocumentKind.CERTIFICATE, actor=actor)
-        return {"decision": decision}
+        # 告知承诺: an approval on a commitment opens the department's verification task.
+        return {"decision": decision, **(commitment_on_decided(case, actor=actor) or {})}
 
     return transition(case_id=case_id, action="decide", actor=actor, perm="cases.decide",
                       note=reason, apply=apply)

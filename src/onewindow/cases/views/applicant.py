@@ -22,10 +22,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from onewindow.accounts.enums import Role
 from onewindow.cases import clocks, services, uploads
-from onewindow.cases.enums import WITHDRAWABLE_STATES, CaseState
+from onewindow.cases.enums import PRE_ACCEPTANCE_STATES, WITHDRAWABLE_STATES, CaseState
 from onewindow.cases.errors import CaseError
-from onewindow.cases.forms import ApplicationForm, ApplyForm, UploadForm, WithdrawForm
+from onewindow.cases.forms import (
+    ApplicationForm,
+    ApplyForm,
+    CommitmentForm,
+    UploadForm,
+    WithdrawForm,
+)
 from onewindow.cases.selectors import case_get_for_user, visible_cases
+from onewindow.cases.services import commitment, tolerance
 from onewindow.cases.services.applying import case_material_upload
 from onewindow.cases.views import progress
 from onewindow.catalog.selectors import item_guide_get
@@ -61,7 +68,9 @@ def my_cases(request):
     if request.user.role not in APPLICANT_ROLES:
         return redirect("cases:workbench")
     group = request.GET.get("state", "all")
-    cases = visible_cases(request.user).prefetch_related("documents", "pauses")
+    # The parts of a bundle are shown on its page, not as cases of their own.
+    cases = visible_cases(request.user).filter(parent__isnull=True) \
+        .prefetch_related("documents", "pauses")
     if group in progress.STATE_GROUPS:
         cases = cases.filter(state__in=progress.STATE_GROUPS[group][1])
     else:
@@ -102,8 +111,14 @@ def _apply_page(request, item, form, *, error: str = "", status: int = 200):
 @applicant_view
 def detail(request, pk: int):
     case = case_get_for_user(user=request.user, pk=pk)
+    if case.item_id is None:  # a bundle's parent
+        return redirect("cases:bundle_detail", pk=case.pk)
+    return _detail_page(request, case)
+
+
+def _detail_page(request, case, *, error: str = "", status: int = 200):
     return render(request, "cases/applicant/detail.html", {
-        **_case_context(case),
+        **_case_context(case), **tolerance_context(case), "error": error,
         "timeline": progress.public_timeline(case),
         "materials": progress.material_rows(case),
         "corrections": case.corrections.order_by("-issued_at")
@@ -112,7 +127,7 @@ def detail(request, pk: int):
         "public_notes": case.notes.filter(internal=False).order_by("at"),
         "applicant_days": clocks.applicant_days(case),
         "withdrawable": case.state in WITHDRAWABLE_STATES,
-    })
+    }, status=status)
 
 
 def _case_context(case) -> dict:
@@ -126,6 +141,8 @@ def _case_context(case) -> dict:
 @applicant_view
 def edit(request, pk: int):
     case = case_get_for_user(user=request.user, pk=pk)
+    if case.item_id is None:  # a bundle's parent
+        return redirect("cases:bundle_edit", pk=case.pk)
     if case.state not in progress.EDITABLE_STATES:
         messages.info(request, _("该申请已提交，不能再修改。"))
         return redirect("cases:detail", case.pk)
@@ -221,3 +238,76 @@ def withdraw(request, pk: int):
         messages.success(request, _("申请已撤回。"))
         return redirect("cases:detail", case.pk)
     return render(request, "cases/applicant/withdraw.html", context)
+
+
+# --- 容缺受理 and 告知承诺 -----------------------------------------------------------------------
+def tolerance_context(case) -> dict:
+    """What the case page shows of tolerance and commitment: the pledge to sign before
+    acceptance, the materials owed with their clocks, the commitment and its check."""
+    may_pledge = (case.state in PRE_ACCEPTANCE_STATES and not case.tolerance_pledges.exists()
+                  and bool(tolerance.tolerable_requirements(case.item)))
+    return {
+        "pledge_offer": tolerance.pledge_text(case) if may_pledge else "",
+        "pledges": case.tolerance_pledges.all(),
+        "tolerated": case.tolerated_materials.select_related("requirement"),
+        "signed_commitment": commitment.commitment_of(case),
+        "verification_tasks": case.verification_tasks.all(),
+        "commitment_offer": bool(commitment.replaceable_requirements(case.item))
+        and case.state in commitment.SIGNABLE_STATES,
+    }
+
+
+@require_POST
+@applicant_view
+def tolerance_pledge(request, pk: int):
+    case = case_get_for_user(user=request.user, pk=pk)
+    try:
+        tolerance.tolerance_pledge_sign(actor=request.user, case_id=case.pk)
+    except CaseError as err:
+        return _detail_page(request, case, error=err.message, status=err.status)
+    messages.success(request, _("容缺受理承诺书已签署，窗口将据此办理容缺受理。"))
+    return redirect("cases:detail", case.pk)
+
+
+@require_POST
+@applicant_view
+def tolerance_upload(request, pk: int, requirement_pk: int):
+    case = case_get_for_user(user=request.user, pk=pk)
+    form = UploadForm(request.POST, request.FILES)
+    uploaded = form.cleaned_data.get("file") if form.is_valid() else None
+    if not uploaded:
+        return _detail_page(request, case, error=_("请选择要补交的文件。"), status=422)
+    try:
+        owed = tolerance.case_tolerated_material_upload(
+            actor=request.user, case_id=case.pk, requirement_id=requirement_pk,
+            uploaded_file=uploaded)
+    except CaseError as err:
+        return _detail_page(request, case, error=err.message, status=err.status)
+    messages.success(request, _("“%(material)s”已补交。") % {"material": owed.requirement.name})
+    return redirect(reverse("cases:detail", args=[case.pk]) + "#tolerance-title")
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_view
+def commitment_sign(request, pk: int):
+    """The 告知承诺书: what it replaces and what the applicant promises; signed once."""
+    case = case_get_for_user(user=request.user, pk=pk)
+    replaceable = commitment.replaceable_requirements(case.item)
+    form = CommitmentForm(_post_or_none(request), requirements=replaceable)
+    context = {"case": case, "form": form, "replaceable": replaceable,
+               "signed": commitment.commitment_of(case),
+               "signable": bool(replaceable) and case.state in commitment.SIGNABLE_STATES,
+               "text": commitment.commitment_text(case, replaceable) if replaceable else "",
+               "verification_days": commitment.verification_days()}
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment.case_commitment_sign(actor=request.user, case_id=case.pk,
+                                            requirement_ids=form.cleaned_data["replaced"])
+        except CaseError as err:
+            return render(request, "cases/applicant/commitment.html",
+                          {**context, "error": err.message}, status=err.status)
+        messages.success(request, _("告知承诺书已签署，以承诺代替的材料无需再上传。"))
+        return redirect("cases:edit", case.pk)
+    return render(request, "cases/applicant/commitment.html", context,
+                  status=422 if form.is_bound else 200)
+

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.audit.selectors import events_for
 from onewindow.cases import clocks, uploads
 from onewindow.cases.enums import OPEN_STATES, CaseState, ClockColour, Decision, DocumentKind
+from onewindow.cases.selectors_bundles import case_display_name
 
 S = CaseState
 DONE_STATES = frozenset({S.COMPLETED, S.DELIVERED, S.NOT_ACCEPTED, S.WITHDRAWN})
@@ -36,6 +37,8 @@ NEXT_STEPS = {
     S.COMPLETED: _("已办结，等待送达"),
     S.DELIVERED: _("已送达"),
     S.WITHDRAWN: _("申请已撤回"),
+    S.TERMINATED: _("已终止办理，请查看终止原因"),
+    S.REVOKED: _("许可决定已撤销，请查看撤销原因"),
 }
 STATE_BADGES = {
     S.RETURNED: "badge-warn", S.SUSPENDED: "badge-warn", S.NOT_ACCEPTED: "badge-bad",
@@ -64,6 +67,14 @@ PUBLIC_EVENTS = {
     "case_complete": _("办结"),
     "case_deliver": _("送达"),
     "case_withdraw": _("撤回申请"),
+    "case_tolerance_pledge": _("签署容缺受理承诺"),
+    "case_accept_with_tolerance": _("容缺受理"),
+    "case_tolerance_material_received": _("补交容缺材料"),
+    "case_tolerance_lapsed": _("容缺材料逾期未补交，终止办理"),
+    "case_tolerance_lapsed_revoke": _("容缺材料逾期未补交，撤销许可决定"),
+    "case_commitment_sign": _("签署告知承诺书"),
+    "case_verification_passed": _("告知承诺核查属实"),
+    "case_verification_failed": _("告知承诺核查不实，撤销许可决定"),
 }
 
 
@@ -95,7 +106,8 @@ def clock_rows(case) -> list[dict]:
 
 def case_row(case) -> dict:
     """One line of the applicant's list. Expects `documents` and `pauses` prefetched."""
-    return {"case": case, "badge": state_badge(case), "clocks": clock_rows(case),
+    return {"case": case, "name": case_display_name(case), "badge": state_badge(case),
+            "clocks": clock_rows(case),
             "next_step": next_step(case), "documents": list(case.documents.all()),
             "editable": case.state in EDITABLE_STATES}
 

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         summary = jobs.tick()
         for label, numbers in (("deemed accepted", summary.deemed),
                                ("warning", summary.warnings),
-                               ("escalated", summary.escalations)):
+                               ("escalated", summary.escalations),
+                               ("tolerance lapsed", summary.lapsed),
+                               ("verification escalated", summary.verifications_escalated)):
             for number in numbers:
                 self.stdout.write(f"  {label}: {number}")
         if summary.failures:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases import forms_staff as f
 from onewindow.cases.enums import CaseState as S
+from onewindow.cases.services import commitment, tolerance
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,30 @@ def not_extended(user, case) -> bool:
     return not case.extension_days
 
 
+def tolerable_item(user, case) -> bool:
+    """容缺 applies to an item with tolerable materials, at the clerk's own counter."""
+    return free_or_mine(user, case) and bool(tolerance.tolerable_requirements(case.item))
+
+
+def pledge_missing(user, case) -> bool:
+    return tolerable_item(user, case) and not case.tolerance_pledges.exists()
+
+
+def verification_open(user, case) -> bool:
+    return commitment.open_verification_task(case) is not None
+
+
 ACTIONS = [
     StaffAction("claim", _("承办"), f.ClaimForm, "cases.intake", _("已承办，开始预审。"),
                 move="start_pre_review"),
     StaffAction("accept", _("受理"), f.AcceptForm, "cases.intake", _("已受理，受理通知书已生成。"),
                 move="accept", when=free_or_mine),
+    StaffAction("tolerance_pledge", _("录入纸质容缺承诺书"), f.TolerancePledgePaperForm,
+                "cases.intake", _("容缺承诺已录入。"), states=frozenset({S.PRE_REVIEW}),
+                when=pledge_missing),
+    StaffAction("accept_with_tolerance", _("容缺受理"), f.AcceptWithToleranceForm,
+                "cases.intake", _("已容缺受理，容缺受理告知书已生成。"),
+                move="accept_with_tolerance", when=tolerable_item),
     StaffAction("return", _("退回补正（一次性告知）"), f.ReturnForm, "cases.intake",
                 _("已退回补正，一次性告知书已生成。"), move="return_for_correction",
                 when=free_or_mine),
@@ -76,6 +96,10 @@ ACTIONS = [
                 move="complete"),
     StaffAction("deliver", _("送达"), f.DeliverForm, "cases.finish", _("已送达。"),
                 move="deliver"),
+    StaffAction("verify", _("记录告知承诺核查结果"), f.VerificationForm, "cases.review",
+                _("核查结果已记录。"), states=frozenset({S.DECIDED, S.COMPLETED, S.DELIVERED}),
+                when=verification_open,
+                confirm=_("确定记录核查结果？核查不实的，许可决定和证照将被撤销。")),
     StaffAction("note", _("添加意见"), f.NoteForm, "cases.see_internal", _("意见已添加。")),
 ]
 BY_SLUG = {action.slug: action for action in ACTIONS}

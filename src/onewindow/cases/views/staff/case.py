@@ -32,7 +32,10 @@ def staff_case_get(request, pk: int):
 @login_required
 @require_safe
 def detail(request, pk: int):
-    return _page(request, staff_case_get(request, pk))
+    case = staff_case_get(request, pk)
+    if case.item_id is None:  # a bundle's parent: the read-only summary of its parts
+        return redirect("cases:bundle_staff_detail", pk=case.pk)
+    return _page(request, case)
 
 
 @login_required

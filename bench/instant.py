@@ -1,0 +1,219 @@
+"""秒批秒办: server-side time from submit to issued certificate, and the table's speed.
+
+    .venv/bin/python bench/instant.py [--cases 200] [--pg postgres://postgres@127.0.0.1:5432]
+
+Runs on a throwaway SQLite file, then on a throwaway PostgreSQL database (skipped with a note
+when no server answers). Each figure times `case_submit_and_try_instant` — what the applicant's
+submit does: the submit move (committed), then the decision table and, in one transaction,
+`instant_decide` + `complete` with the acceptance notice, decision letter and certificate
+issued (their PDFs are rendered on first download, as in production, so not timed here).
+
+- latency at concurrency 1 and 8 (threads, each with its own database connection): p50, p99;
+- 143 filings (the seed's count) submitted by 8 threads as fast as they go: total seconds;
+- the demo table's evaluations per second (compiled once, facts varied), single thread.
+Drafts and their materials are made before the clock starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from benchenv import setup_django
+from lifecycle import server_host, server_port
+
+THREADS = 8
+FILINGS = 143
+PG_DATABASE = "onewindow_bench_instant"
+
+
+def make_zone(threads: int):
+    from stdnum.cn import uscc
+
+    from onewindow.accounts.models import Department, Enterprise, User
+    from onewindow.catalog.models import MaterialRequirement, ServiceItem
+    from onewindow.decisions import services
+    from onewindow.decisions.seeding import PROJECT_FILING as SPEC
+
+    dept = Department.objects.create(code="fgj", name="高新区发展和改革局")
+    item = ServiceItem.objects.create(
+        name="企业投资项目备案", implementation_code="BENCH-FILING", item_type=10,
+        department=dept, implementing_body=dept.name, legal_limit=None, promised_limit=0,
+        case_type="on_the_spot", instant_approval=True, result_name="企业投资项目备案证明")
+    MaterialRequirement.objects.create(item=item, name="项目基本情况", order=1)
+    body = "91370212BENCH0002"
+    enterprise = Enterprise.objects.create(name="基准投资公司", legal_representative="张三",
+                                           uscc=body + uscc.calc_check_digit(body))
+    applicants = []
+    for i in range(threads):
+        user = User.objects.create(username=f"bench-filer-{i}", role="applicant")
+        user.memberships.create(enterprise=enterprise)
+        applicants.append(user)
+    table = services.table_create(actor=None, item=item, name=SPEC["name"])
+    version = services.version_create(actor=None, table=table, hit_policy=SPEC["hit_policy"],
+                                      inputs=SPEC["inputs"], rows=SPEC["rows"])
+    services.version_publish(actor=None, version_id=version.pk)
+    return item, enterprise, applicants
+
+
+def make_drafts(item, enterprise, applicants, count: int) -> list[tuple]:
+    """(applicant, case id) pairs, round robin over the applicants, materials uploaded."""
+    from django.core.files.base import ContentFile
+
+    from onewindow.cases import services
+    from onewindow.decisions.seeding import demo_form_data
+
+    requirement = item.materials.get()
+    drafts = []
+    for i in range(count):
+        applicant = applicants[i % len(applicants)]
+        case = services.case_create_draft(actor=applicant, item=item, enterprise=enterprise,
+                                          form_data=demo_form_data(total_investment=100 + i))
+        content = b"%PDF-1.4 bench " + os.urandom(8)
+        digest = hashlib.sha256(content).hexdigest()
+        services.material_record(actor=applicant, case=case, requirement=requirement, stored={
+            "file": ContentFile(content, name=f"{digest}.pdf"), "original_name": "a.pdf",
+            "content_type": "application/pdf", "extension": "pdf", "size": len(content),
+            "sha256": digest})
+        drafts.append((applicant, case.pk))
+    return drafts
+
+
+def submit_timed(applicant, case_id: int) -> float:
+    from onewindow.cases.enums import CaseState
+    from onewindow.cases.services.instant import case_submit_and_try_instant
+
+    started = time.perf_counter()
+    case = case_submit_and_try_instant(actor=applicant, case_id=case_id)
+    elapsed = time.perf_counter() - started
+    if case.state != CaseState.COMPLETED:
+        raise RuntimeError(f"case {case_id} was not approved instantly: {case.state}")
+    return elapsed
+
+
+def run_threads(drafts: list[tuple], threads: int) -> tuple[list[float], float]:
+    """Submit `drafts` from `threads` threads released together: latencies and wall time."""
+    from django.db import connections
+
+    queue = list(reversed(drafts))
+    lock, latencies, errors = threading.Lock(), [], []
+    barrier = threading.Barrier(threads + 1)
+
+    def worker():
+        try:
+            barrier.wait()
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    applicant, case_id = queue.pop()
+                elapsed = submit_timed(applicant, case_id)
+                with lock:
+                    latencies.append(elapsed)
+        except Exception as exc:  # reported after the run
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in pool:
+        thread.join()
+    wall = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return latencies, wall
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def report_latency(label: str, latencies: list[float], wall: float) -> None:
+    ms = [1000 * t for t in latencies]
+    print(f"  {label:<22} n={len(ms):4d}  p50 {percentile(ms, .50):6.1f} ms  "
+          f"p99 {percentile(ms, .99):6.1f} ms  max {max(ms):6.1f} ms  "
+          f"mean {statistics.fmean(ms):6.1f} ms  ({len(ms) / wall:6.1f} filings/s)")
+
+
+def evaluations_per_second(seconds: float = 2.0) -> float:
+    from onewindow.decisions.engine import compile_table, evaluate
+    from onewindow.decisions.seeding import PROJECT_FILING as SPEC
+
+    table = compile_table(SPEC["hit_policy"], SPEC["inputs"], SPEC["rows"])
+    rng = random.Random(143)
+    samples = [{"信用状态": rng.choice(["good", "normal", "watch", "blacklist"]),
+                "属于核准目录": rng.random() < .1,
+                "产业政策类别": rng.choice(["鼓励类", "允许类", "限制类", "淘汰类"]),
+                "总投资": rng.uniform(0, 200000)} for _ in range(1000)]
+    count, started = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - started) < seconds:
+        for facts in samples:
+            evaluate(table, facts)
+        count += len(samples)
+    return count / elapsed
+
+
+def run(label: str, cases: int) -> None:
+    item, enterprise, applicants = make_zone(THREADS)
+    for applicant, case_id in make_drafts(item, enterprise, applicants, 5):
+        submit_timed(applicant, case_id)  # warm-up: imports, compiled table, calendar
+    print(f"{label}:")
+    sequential = make_drafts(item, enterprise, applicants[:1], cases)
+    report_latency("concurrency 1", *run_threads(sequential, 1))
+    parallel = make_drafts(item, enterprise, applicants, cases)
+    report_latency(f"concurrency {THREADS}", *run_threads(parallel, THREADS))
+    filings = make_drafts(item, enterprise, applicants, FILINGS)
+    _latencies, wall = run_threads(filings, THREADS)
+    print(f"  {FILINGS} filings, {THREADS} threads: {wall:.2f} s in all, each with its "
+          f"certificate")
+    print(f"  decision table: {evaluations_per_second():,.0f} evaluations/s (one thread)")
+
+
+def child(args) -> None:
+    os.environ["ONEWINDOW_NOTIFY_BACKENDS"] = "onewindow.cases.notify_backends.EmailBackend"
+    with tempfile.TemporaryDirectory() as var_dir:
+        setup_django(var_dir, args.database_url)
+        run("PostgreSQL" if args.database_url else "SQLite", args.cases)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args)
+    me = [sys.executable, __file__, "--child", "--cases", str(args.cases)]
+    subprocess.run(me, check=True)  # SQLite, in its own process (Django is set up once)
+    if not pg_fresh_database(args.pg):
+        print(f"PostgreSQL at {args.pg} not reachable: skipped")
+        return
+    subprocess.run(me + ["--database-url", f"{args.pg.rstrip('/')}/{PG_DATABASE}"], check=True)
+
+
+def pg_fresh_database(server: str) -> bool:
+    base = ["-h", server_host(server), "-p", server_port(server), "-U", "postgres"]
+    if subprocess.run(["pg_isready", *base], capture_output=True).returncode != 0:
+        return False
+    subprocess.run(["dropdb", *base, "--if-exists", PG_DATABASE], check=True)
+    subprocess.run(["createdb", *base, PG_DATABASE], check=True)
+    return True
+
+
+if __name__ == "__main__":
+    main()

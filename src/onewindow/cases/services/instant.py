@@ -1,0 +1,142 @@
+"""秒批秒办: a submitted case of an instant item, decided by the item's decision table.
+
+When the table approves, receipt, acceptance, review and decision happen in one transaction
+(the `instant_decide` move, then `complete`), and the acceptance notice, the decision letter
+and the certificate (its number is the filing number) are issued in it: an error anywhere —
+the certificate included — leaves the case submitted, as if nothing had been tried. When the
+table cannot decide (no published table, no matching row, a row that refers, a missing fact),
+the case stays submitted for the window's normal flow, and the reason is recorded for the
+clerk: a `DecisionRecord` and an audit event on the case whose note the staff page shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onewindow.audit.services import audit_record
+from onewindow.cases import clocks, documents
+from onewindow.cases.enums import CaseState, Decision, DocumentKind
+from onewindow.cases.models import Case
+from onewindow.cases.services.applying import case_submit
+from onewindow.cases.services.core import lock_case, transition
+from onewindow.decisions import selectors as decisions
+from onewindow.decisions.engine import Result
+from onewindow.decisions.enums import Outcome
+from onewindow.decisions.models import DecisionRecord
+from onewindow.decisions.services import decision_record_add
+
+logger = logging.getLogger("onewindow.instant")
+INSTANT_DOCUMENTS = (DocumentKind.ACCEPTANCE_NOTICE, DocumentKind.DECISION_LETTER,
+                     DocumentKind.CERTIFICATE)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    record: DecisionRecord
+    case: Case
+
+    @property
+    def approved(self) -> bool:
+        return self.record.outcome == Outcome.APPROVE
+
+
+def case_submit_and_try_instant(*, actor, case_id: int, note: str = "") -> Case:
+    """What the applicant's submit does: `case_submit` (committed on its own), then, for an
+    instant item, `case_try_instant`. The submission stands whatever the attempt does; an
+    unexpected error in it is logged and recorded for the clerk as a referral."""
+    case = case_submit(actor=actor, case_id=case_id, note=note)
+    if case.item_id is None or not case.item.instant_approval:
+        return case
+    try:
+        attempt = case_try_instant(case_id=case.pk)
+    except Exception:
+        logger.exception("instant approval of case %s failed; referred to the window", case.pk)
+        attempt = _refer_after_error(case.pk)
+    return attempt.case if attempt is not None else case
+
+
+@transaction.atomic
+def case_try_instant(*, case_id: int) -> Attempt | None:
+    """Let the item's decision table decide a submitted case. None when it does not apply
+    (not an instant item, not submitted); the existing attempt when this submission was
+    already tried. The system acts (no actor): the audit shows it as such."""
+    case = _lock_with_facts(case_id)
+    if case.state != CaseState.SUBMITTED or case.item_id is None \
+            or not case.item.instant_approval:
+        return None
+    earlier = decisions.last_record(case.pk)
+    if earlier is not None and earlier.at >= case.submitted_at:
+        return Attempt(earlier, case)
+    version = decisions.version_in_force(case.item_id)
+    if version is None:
+        result = Result(Outcome.REFER, None, _("该事项尚未发布决策表，转人工办理。"))
+        return _refer(case, None, result, {})
+    table = decisions.compiled(version)
+    facts = decisions.case_facts(case, table)
+    result = decisions.decide(table, facts)
+    if result.approves:
+        return _approve(case, version, result, facts.snapshot)
+    return _refer(case, version, result, facts.snapshot)
+
+
+def _lock_with_facts(case_id: int) -> Case:
+    """`lock_case`, with the item and the enterprise that the facts are read from (one query;
+    only the case row is locked)."""
+    return (Case.objects.select_for_update(of=("self",)).select_related("item", "enterprise")
+            .get(pk=case_id))
+
+
+def _approve(case, version, result: Result, snapshot: dict) -> Attempt:
+    reason = _("秒批秒办：依据决策表“%(table)s”第%(version)s版第%(row)s行，%(reason)s") % {
+        "table": version.table.name, "version": version.number, "row": result.row,
+        "reason": result.reason}
+
+    def decide(c):
+        c.accepted_on = clocks.today()
+        clocks.compute_dues(c)
+        c.decision, c.decision_reason, c.decided_at = Decision.APPROVED, reason, timezone.now()
+        issued = [documents.issue(case=c, kind=kind, actor=None) for kind in INSTANT_DOCUMENTS]
+        return {"decision": Decision.APPROVED, "table": version.table_id,
+                "version": version.number, "row": result.row,
+                "documents": [d.number for d in issued]}
+
+    def complete(c):
+        c.completed_at = timezone.now()
+
+    record = decision_record_add(case=case, version=version, result=result, snapshot=snapshot,
+                                 reason=reason)
+    transition(case_id=case.pk, action="instant_decide", actor=None, perm=None, note=reason,
+               apply=decide)
+    done = transition(case_id=case.pk, action="complete", actor=None, perm=None, apply=complete)
+    return Attempt(record, done)
+
+
+def _refer(case, version, result: Result, snapshot: dict) -> Attempt:
+    record = decision_record_add(case=case, version=version, result=result, snapshot=snapshot)
+    audit_record(actor=None, action="case_instant_referred", obj=case,
+                 new={"record": record.pk, "version": version.number if version else None,
+                      "table": version.table_id if version else None},
+                 note=_("未能秒批，转人工办理：%(reason)s") % {"reason": result.reason})
+    return Attempt(record, case)
+
+
+def _refer_after_error(case_id: int) -> Attempt | None:
+    try:
+        return _record_error_referral(case_id)
+    except Exception:
+        logger.exception("could not record the referral of case %s either", case_id)
+        return None
+
+
+@transaction.atomic
+def _record_error_referral(case_id: int) -> Attempt | None:
+    case = lock_case(case_id)
+    if case.state != CaseState.SUBMITTED:
+        return None
+    result = Result(Outcome.REFER, None, _("自动审批未能完成（系统错误），转人工办理。"))
+    return _refer(case, decisions.version_in_force(case.item_id), result, {})

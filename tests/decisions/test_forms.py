@@ -1,0 +1,51 @@
+"""The application-form fields a table asks for, and the form data they give, decided."""
+
+import json
+
+import pytest
+from django import forms
+
+from onewindow.cases import services
+from onewindow.cases.enums import CaseState
+from onewindow.cases.services.instant import case_submit_and_try_instant
+from onewindow.decisions import selectors
+from onewindow.decisions.forms import application_fields
+from tests.cases.conftest import upload_all
+
+pytestmark = pytest.mark.django_db
+
+
+def form_for(table, data):
+    form = forms.Form(data)
+    form.fields.update(application_fields(table))
+    return form
+
+
+def test_application_fields_ask_what_the_table_reads_from_the_form(filing):
+    fields = application_fields(selectors.table_in_force(filing.item.pk))
+    assert list(fields) == ["in_approval_catalogue", "industry_policy", "total_investment"]
+    assert fields["total_investment"].label == "项目总投资（万元）"
+    assert [c for c, _label in fields["industry_policy"].choices][1:] == [
+        "鼓励类", "允许类", "限制类", "淘汰类"]
+    assert application_fields(None) == {}
+
+
+def test_application_fields_refuse_unreadable_answers(filing):
+    form = form_for(selectors.table_in_force(filing.item.pk),
+                    {"in_approval_catalogue": "maybe", "industry_policy": "鼓励类",
+                     "total_investment": "三千"})
+    assert not form.is_valid()
+    assert set(form.errors) == {"in_approval_catalogue", "total_investment"}
+
+
+def test_application_fields_answers_approved_instantly(filing):
+    form = form_for(selectors.table_in_force(filing.item.pk),
+                    {"in_approval_catalogue": "false", "industry_policy": "允许类",
+                     "total_investment": "880.5"})
+    assert form.is_valid(), form.errors
+    json.dumps(form.cleaned_data)  # form_data is JSON
+    case = services.case_create_draft(actor=filing.applicant, item=filing.item,
+                                      enterprise=filing.enterprise, form_data=form.cleaned_data)
+    upload_all(case, filing.applicant)
+    case = case_submit_and_try_instant(actor=filing.applicant, case_id=case.pk)
+    assert case.state == CaseState.COMPLETED

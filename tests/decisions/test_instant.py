@@ -1,0 +1,186 @@
+"""秒批秒办 end to end: submit → decided → completed in one transaction, or referred."""
+
+import pytest
+from django.urls import reverse
+
+from onewindow.accounts.enums import CreditStatus
+from onewindow.audit.models import AuditEvent
+from onewindow.audit.selectors import audit_verify, events_for
+from onewindow.cases import documents
+from onewindow.cases import services as case_services
+from onewindow.cases.enums import CaseState, Decision, DocumentKind
+from onewindow.cases.services.instant import case_submit_and_try_instant, case_try_instant
+from onewindow.decisions import services as decision_services
+from onewindow.decisions.models import DecisionRecord
+from tests.cases.conftest import reload
+from tests.factories import ServiceItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(filing, case):
+    return case_submit_and_try_instant(actor=filing.applicant, case_id=case.pk)
+
+
+def test_instant_approval_completes_case_with_certificate_and_record(filing, draft):
+    case = submit(filing, draft())
+    assert case.state == CaseState.COMPLETED
+    assert case.decision == Decision.APPROVED and case.decided_at and case.completed_at
+    assert case.accepted_on == case.received_on
+    assert "依据决策表“企业投资项目备案秒批规则”第1版第4行" in case.decision_reason
+    kinds = list(case.documents.order_by("id").values_list("kind", flat=True))
+    assert kinds == [DocumentKind.ACCEPTANCE_NOTICE, DocumentKind.DECISION_LETTER,
+                     DocumentKind.CERTIFICATE]
+    certificate = case.documents.get(kind=DocumentKind.CERTIFICATE)
+    assert certificate.number == f"{case.number}-ZZ1"
+    assert certificate.payload["title"] == "企业投资项目备案证明（含项目代码）"
+    record = DecisionRecord.objects.get(case=case)
+    assert (record.version_id, record.row_number, record.outcome) == (
+        filing.version.pk, 4, "approve")
+    assert record.inputs == {"enterprise.credit_status": "normal",
+                             "form:in_approval_catalogue": False,
+                             "form:industry_policy": "鼓励类",
+                             "form:total_investment": 3200.0}
+
+
+def test_instant_approval_audited_as_system_moves(filing, draft):
+    case = submit(filing, draft())
+    moves = [(e.action, e.actor_id, e.old_value.get("state"), e.new_value.get("state"))
+             for e in events_for(case).filter(action__in=[
+                 "case_submit", "case_instant_decide", "case_complete"]).order_by("id")]
+    assert moves == [
+        ("case_submit", filing.applicant.pk, "draft", "submitted"),
+        ("case_instant_decide", None, "submitted", "decided"),
+        ("case_complete", None, "decided", "completed"),
+    ]
+    decided = events_for(case).get(action="case_instant_decide")
+    assert decided.new_value["version"] == 1 and decided.new_value["row"] == 4
+    assert audit_verify()[1] is None
+
+
+def test_instant_approval_certificate_failure_changes_nothing(filing, draft, monkeypatch):
+    case = case_services.case_submit(actor=filing.applicant, case_id=draft().pk)
+    events_before = AuditEvent.objects.count()
+    real_issue = documents.issue
+
+    def failing_issue(*, case, kind, actor, source=None):
+        if kind == DocumentKind.CERTIFICATE:
+            raise RuntimeError("证照库不可用")
+        return real_issue(case=case, kind=kind, actor=actor, source=source)
+
+    monkeypatch.setattr(documents, "issue", failing_issue)
+    with pytest.raises(RuntimeError):
+        case_try_instant(case_id=case.pk)
+    case = reload(case)
+    assert case.state == CaseState.SUBMITTED
+    assert case.decision == "" and case.accepted_on is None and case.completed_at is None
+    assert not case.documents.exists() and not DecisionRecord.objects.exists()
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_submit_and_try_instant_error_keeps_submission_and_refers(filing, draft, monkeypatch,
+                                                                 caplog):
+    def broken(**kwargs):
+        raise RuntimeError("证照库不可用")
+
+    monkeypatch.setattr(documents, "issue", broken)
+    case = submit(filing, draft())
+    assert case.state == CaseState.SUBMITTED and not case.documents.exists()
+    record = DecisionRecord.objects.get(case=case)
+    assert record.outcome == "refer" and "系统错误" in record.reason
+    assert "instant approval of case" in caplog.text
+
+
+@pytest.mark.parametrize(("form", "reason"), [
+    ({"total_investment": None}, "缺少判断所需的信息：项目总投资（万元），转人工办理。"),
+    ({"industry_policy": "淘汰类"}, "项目属于《产业结构调整指导目录》限制类或淘汰类"),
+    ({"in_approval_catalogue": True}, "应申请项目核准，不适用备案"),
+    ({"total_investment": 0}, "没有适用的规则行，转人工办理。"),
+    ({"total_investment": "三千万"}, "项目总投资（万元）：“三千万”不是数字"),
+])
+def test_instant_fallback_stays_submitted_with_reason_for_clerk(filing, draft, form, reason):
+    case = submit(filing, draft(**form))
+    assert case.state == CaseState.SUBMITTED and not case.documents.exists()
+    record = DecisionRecord.objects.get(case=case)
+    assert record.outcome == "refer" and reason in record.reason
+    assert record.version_id == filing.version.pk
+    referred = events_for(case).get(action="case_instant_referred")
+    assert referred.note.startswith("未能秒批，转人工办理：") and reason in referred.note
+
+
+def test_instant_blacklisted_enterprise_referred(filing, draft):
+    filing.enterprise.credit_status = CreditStatus.BLACKLIST
+    filing.enterprise.save()
+    case = submit(filing, draft())
+    assert case.state == CaseState.SUBMITTED
+    record = DecisionRecord.objects.get(case=case)
+    assert (record.row_number, record.outcome) == (1, "refer")
+    assert record.reason == "申请企业被列入失信黑名单，不适用秒批，转人工办理。"
+    assert record.inputs["enterprise.credit_status"] == "blacklist"
+
+
+def test_instant_without_published_table_referred(filing, draft):
+    item = ServiceItemFactory(name="企业投资项目备案变更", department=filing.dept,
+                              instant_approval=True, case_type="on_the_spot",
+                              legal_limit=None, promised_limit=0)
+    case = case_services.case_create_draft(actor=filing.applicant, item=item,
+                                           enterprise=filing.enterprise)
+    case = submit(filing, case)
+    assert case.state == CaseState.SUBMITTED
+    record = DecisionRecord.objects.get(case=case)
+    assert record.version is None and record.reason == "该事项尚未发布决策表，转人工办理。"
+
+
+def test_instant_not_tried_for_ordinary_item(filing, draft):
+    filing.item.instant_approval = False
+    filing.item.save()
+    case = submit(filing, draft())
+    assert case.state == CaseState.SUBMITTED and not DecisionRecord.objects.exists()
+
+
+def test_instant_applicant_without_enterprise_referred_for_missing_credit(filing, draft):
+    case = submit(filing, draft(enterprise=None))
+    assert case.state == CaseState.SUBMITTED
+    record = DecisionRecord.objects.get(case=case)
+    assert record.reason == "缺少判断所需的信息：企业信用状态，转人工办理。"
+    assert record.inputs["enterprise.credit_status"] is None
+
+
+def test_instant_try_twice_same_submission_records_once(filing, draft):
+    case = submit(filing, draft(total_investment=None))
+    again = case_try_instant(case_id=case.pk)
+    assert again.record == DecisionRecord.objects.get(case=case)
+    assert events_for(case).filter(action="case_instant_referred").count() == 1
+
+
+def test_instant_try_on_completed_case_does_nothing(filing, draft):
+    case = submit(filing, draft())
+    assert case_try_instant(case_id=case.pk) is None
+    assert DecisionRecord.objects.filter(case=case).count() == 1
+
+
+def test_instant_uses_newest_published_version(filing, draft):
+    rows = [dict(r) for r in filing.version.rows]
+    rows[3] = {**rows[3], "reason": "新版：予以备案。"}
+    newer = decision_services.version_create(actor=None, table=filing.version.table,
+                                             hit_policy="unique", inputs=filing.version.inputs,
+                                             rows=rows)
+    decision_services.version_publish(actor=None, version_id=newer.pk)
+    case = submit(filing, draft())
+    record = DecisionRecord.objects.get(case=case)
+    assert record.version == newer and "第2版第4行，新版：予以备案。" in case.decision_reason
+
+
+def test_instant_applicant_told_of_completion(filing, draft, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submit(filing, draft())
+    told = list(filing.applicant.notifications.filter(case=case).values_list("verb", "body"))
+    assert ("complete", "您的申请已办结。") in told
+
+
+def test_instant_referral_reason_shown_to_clerk_on_case_page(filing, draft, client):
+    case = submit(filing, draft(industry_policy="限制类"))
+    client.force_login(filing.clerk)
+    body = client.get(reverse("cases:staff_detail", args=[case.pk])).content.decode()
+    assert ("未能秒批，转人工办理：项目属于《产业结构调整指导目录》限制类或淘汰类，"
+            "须人工核对是否符合产业政策。") in body
