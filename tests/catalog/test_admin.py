@@ -62,13 +62,14 @@ def post_data(response) -> dict:
     return data
 
 
-def test_catalog_admin_group_holds_catalog_and_workdays_permissions():
+def test_catalog_admin_group_holds_catalog_workdays_and_decisions_permissions():
     group = catalog_admin_group()
     codenames = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert {("catalog", "change_serviceitem"), ("catalog", "add_materialrequirement"),
             ("catalog", "delete_bundle"), ("accounts", "view_department")} <= codenames
     assert ("accounts", "change_user") not in codenames
-    assert {app for app, _c in codenames} <= {"catalog", "workdays", "accounts"}
+    assert ("decisions", "change_decisiontable") in codenames
+    assert {app for app, _c in codenames} <= {"catalog", "workdays", "decisions", "accounts"}
     assert catalog_admin_group() == group  # idempotent: the same group, no second audit event
     assert AuditEvent.objects.filter(action="group_permissions_set").count() == 1
 

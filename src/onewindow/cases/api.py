@@ -60,6 +60,7 @@ from onewindow.cases.notify import STAFF_CASE_ROLES
 from onewindow.cases.selectors import case_get_for_user, visible_cases
 from onewindow.cases.services import commitment, tolerance
 from onewindow.cases.services.applying import case_material_upload
+from onewindow.cases.services.instant import case_submit_and_try_instant
 from onewindow.cases.verification import document_get_for_case
 from onewindow.catalog.models import ServiceItem
 
@@ -253,7 +254,8 @@ def case_submit(request, case_id: int, payload: NoteIn | None = None):
     """提交草稿，或补正后重新提交同一办件。缺少必要材料时返回 422 并列出材料名称。"""
     case = _case(request, case_id)
     note = payload.note if payload else ""
-    case = _run(lambda: services.case_submit(actor=request.auth, case_id=case.pk, note=note))
+    case = _run(lambda: case_submit_and_try_instant(actor=request.auth, case_id=case.pk,
+                                                    note=note))
     return _status(case, request.auth)
 
 

@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "bundle_decide": "各事项均已作出决定", "bundle_complete": "一件事办结",
     "bundle_deliver": "一件事送达", "bundle_terminate": "一件事终止办理",
     "bundle_extend": "延长一件事办理期限",
+    "instant_decide": "秒批（系统自动审批）", "instant_referred": "未能秒批，转人工办理",
 }
 
 

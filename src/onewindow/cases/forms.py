@@ -11,6 +11,8 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.enums import Audience
+from onewindow.decisions.forms import application_fields
+from onewindow.decisions.selectors import table_in_force
 
 AS_PERSON = "person"
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -65,8 +67,11 @@ class ApplicationForm(forms.Form):
     address = forms.CharField(label=_("地址"), max_length=200,
                               help_text=_("企业住所或项目地址，邮寄送达时也寄往此地址"))
 
-    def __init__(self, *args, draft: bool = False, **kwargs):
+    def __init__(self, *args, draft: bool = False, item=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if item is not None:
+            # What the item's instant-approval table reads is asked on the form (秒批).
+            self.fields.update(application_fields(table_in_force(item.pk)))
         for field in self.fields.values():
             field.required = not draft
 

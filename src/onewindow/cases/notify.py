@@ -220,4 +220,5 @@ APPLICANT_MESSAGES.update({
     "bundle_deliver": _("您的“一件事”各项结果已送达。"),
     "bundle_terminate": _("您的“一件事”已终止办理，请查看各事项的原因。"),
     "terminate": _("您的申请已终止办理。"),
+    "instant_decide": _("您的申请已秒批办结，请下载证照。"),
 })

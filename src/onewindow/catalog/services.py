@@ -24,7 +24,7 @@ from onewindow.catalog.transfer.realdata import DEFAULT_JSON_PATH, load_records,
 from onewindow.catalog.transfer.report import ImportRejected, ImportResult, Problem
 
 CATALOG_ADMIN_GROUP = "事项管理员"
-CATALOG_ADMIN_APPS = ("catalog", "workdays")
+CATALOG_ADMIN_APPS = ("catalog", "workdays", "decisions")
 CATALOG_ADMIN_EXTRA = Q(content_type__app_label="accounts", codename="view_department")
 
 

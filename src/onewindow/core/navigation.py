@@ -66,6 +66,7 @@ ROLE_TILES: dict[str, list[Link]] = {
         Link(_("Excel 导入"), "catalog:import", _("按模板批量导入事项")),
         Link(_("Excel 导出"), "catalog:export", _("导出全部事项")),
         Link(_("工作日历"), "admin:workdays_calendaryear_changelist", _("录入节假日安排")),
+        Link(_("决策表"), "decisions:index", _("秒批规则：编辑、试算、发布")),
     ],
     Role.SYSTEM_ADMIN: [
         Link(_("后台管理"), "admin:index", _("用户、部门、大厅、窗口")),

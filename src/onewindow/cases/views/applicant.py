@@ -34,6 +34,7 @@ from onewindow.cases.forms import (
 from onewindow.cases.selectors import case_get_for_user, visible_cases
 from onewindow.cases.services import commitment, tolerance
 from onewindow.cases.services.applying import case_material_upload
+from onewindow.cases.services.instant import case_submit_and_try_instant
 from onewindow.cases.views import progress
 from onewindow.catalog.selectors import item_guide_get
 
@@ -148,7 +149,7 @@ def edit(request, pk: int):
         return redirect("cases:detail", case.pk)
     if request.method == "GET":
         return _edit_page(request, case)
-    form = ApplicationForm(request.POST, draft=True)
+    form = ApplicationForm(request.POST, draft=True, item=case.item)
     if not form.is_valid():
         return _edit_page(request, case, form=form, status=422,
                           error=_("申请表有填错的内容，请按提示修改。"))
@@ -163,7 +164,7 @@ def edit(request, pk: int):
 
 def _edit_page(request, case, *, form=None, error: str = "", row_errors=None,
                status: int = 200):
-    form = form or ApplicationForm(initial=case.form_data, draft=True)
+    form = form or ApplicationForm(initial=case.form_data, draft=True, item=case.item)
     return render(request, "cases/applicant/edit.html", {
         **_case_context(case), "form": form, "error": error,
         "correction": progress.open_correction(case),
@@ -206,7 +207,7 @@ def _store_upload(request, case, requirement) -> tuple[str, int]:
 @applicant_view
 def submit(request, pk: int):
     case = case_get_for_user(user=request.user, pk=pk)
-    form = ApplicationForm(request.POST)
+    form = ApplicationForm(request.POST, item=case.item)
     if not form.is_valid():
         return _edit_page(request, case, form=form, status=422,
                           error=_("申请表有未填或填错的内容，请按提示修改后再提交。"))
@@ -214,7 +215,8 @@ def submit(request, pk: int):
         # Save what was typed first, so that a refused submission keeps it in the draft.
         services.case_update_draft(actor=request.user, case_id=case.pk,
                                    form_data=form.cleaned_data)
-        case = services.case_submit(actor=request.user, case_id=case.pk)
+        # 秒批: an item with a published decision table may be decided at once.
+        case = case_submit_and_try_instant(actor=request.user, case_id=case.pk)
     except CaseError as err:
         return _edit_page(request, case, form=form, error=err.message, status=err.status)
     messages.success(request, _("申请已提交。办件编号 %(number)s，查询码 %(code)s，请妥善保存。")

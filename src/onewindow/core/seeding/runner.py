@@ -12,6 +12,7 @@ from onewindow.core.seeding.catalog import seed_catalog
 from onewindow.core.seeding.organisations import seed_organisations
 from onewindow.core.seeding.sync import Recorder
 from onewindow.core.seeding.users import demo_users_disabled, seed_users
+from onewindow.decisions.seeding import seed_demo_tables
 
 
 @dataclass
@@ -23,11 +24,12 @@ class SeedReport:
     users_skipped: bool = False
     provisional_year: int | None = None
     demo_cases: int = 0
+    decision_tables: int = 0
 
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.linked or self.provisional_year
-                    or self.demo_cases)
+                    or self.demo_cases or self.decision_tables)
 
 
 @transaction.atomic
@@ -44,11 +46,13 @@ def seed_demo(*, with_users: bool | None = None) -> SeedReport:
     if with_users:
         seed_users(recorder, orgs)
     events = recorder.flush()
+    decision_tables = seed_demo_tables()
     provisional_year = seed_provisional_year()
     demo_cases = seed_demo_cases() if with_users else 0
     return SeedReport(
         provisional_year=provisional_year,
         demo_cases=demo_cases,
+        decision_tables=decision_tables,
         created=dict(recorder.created),
         updated=dict(recorder.updated),
         linked=dict(recorder.linked),

@@ -43,6 +43,8 @@ def summary(report: SeedReport, seconds: float) -> str:
         lines.append(f"  linked  {count:4d} {label}")
     if report.users_skipped:
         lines.append("  demo users skipped (ONEWINDOW_NO_DEMO_USERS=1)")
+    if report.decision_tables:
+        lines.append(f"  decision tables published: {report.decision_tables} (秒批)")
     if report.demo_cases:
         lines.append(f"  demo cases: {report.demo_cases} "
                      "(submitted, returned, in review, delivered)")
