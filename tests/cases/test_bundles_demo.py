@@ -58,3 +58,10 @@ def test_demo_municipal_utilities_road_consent_is_provided_by_the_excavation_per
     assert [(s.name, s.provided_by, s.items) for s in spec.provided] == [
         ("道路主管部门同意意见", *_items(spec, 7), _items(spec, 9))]
     assert _slot(spec, "城镇污水排入排水管网许可证").asked
+
+
+def test_demo_municipal_bundle_asks_the_applicants_licence_once(demo):
+    spec = bundle_form_spec(demo["municipal-utilities"])
+    licence = [s for s in spec.asked if "主体资格证明" in s.name]
+    assert [s.name for s in licence] == ["申请人主体资格证明（营业执照或身份证件）"]
+    assert len(licence[0].items) >= 5
