@@ -37,14 +37,10 @@ from onewindow.cases.services.applying import case_material_upload
 from onewindow.cases.services.instant import case_submit_and_try_instant
 from onewindow.cases.views import progress
 from onewindow.catalog.selectors import item_guide_get
+from onewindow.core.htmx import is_htmx
 
 APPLICANT_ROLES = frozenset({Role.APPLICANT, Role.HELP_AGENT})
 PAGE_SIZE = 20
-
-
-def is_htmx(request) -> bool:
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
 def _post_or_none(request):
@@ -178,7 +174,9 @@ def _edit_page(request, case, *, form=None, error: str = "", row_errors=None,
 def upload(request, pk: int, requirement_pk: int):
     case = case_get_for_user(user=request.user, pk=pk)
     requirement = get_object_or_404(case.item.materials, pk=requirement_pk)
-    error, status = _store_upload(request, case, requirement)
+    error, status = store_upload(request, requirement.name, lambda uploaded: case_material_upload(
+        actor=request.user, case_id=case.pk, requirement_id=requirement.pk,
+        uploaded_file=uploaded))
     if is_htmx(request):
         row = progress.material_row(case, requirement, error=error)
         return render(request, "cases/applicant/edit.html#material_row",
@@ -190,14 +188,15 @@ def upload(request, pk: int, requirement_pk: int):
     return redirect(reverse("cases:edit", args=[case.pk]) + f"#material-{requirement.pk}")
 
 
-def _store_upload(request, case, requirement) -> tuple[str, int]:
+def store_upload(request, material_name: str, upload) -> tuple[str, int]:
+    """Run `upload(file)` (a service) on the posted file: ("", 200), or the Chinese message
+    naming the material and its status."""
     form = UploadForm(request.POST, request.FILES)
     uploaded = form.cleaned_data.get("file") if form.is_valid() else None
     if not uploaded:
-        return _("“%(material)s”：请选择要上传的文件。") % {"material": requirement.name}, 422
+        return _("“%(material)s”：请选择要上传的文件。") % {"material": material_name}, 422
     try:
-        case_material_upload(actor=request.user, case_id=case.pk,
-                             requirement_id=requirement.pk, uploaded_file=uploaded)
+        upload(uploaded)
     except CaseError as err:
         return err.message, err.status
     return "", 200

@@ -23,7 +23,6 @@ from onewindow.cases import clocks, uploads
 from onewindow.cases import selectors_staff as staff_pages
 from onewindow.cases.enums import CaseState
 from onewindow.cases.errors import CaseError
-from onewindow.cases.forms import UploadForm
 from onewindow.cases.forms_bundles import BundleApplicationForm, BundleStartForm
 from onewindow.cases.selectors_bundles import (
     BUNDLE_ACTION_LABELS,
@@ -37,8 +36,9 @@ from onewindow.cases.selectors_bundles import (
 )
 from onewindow.cases.services import bundles as services
 from onewindow.cases.views import progress
-from onewindow.cases.views.applicant import applicant_view, is_htmx
+from onewindow.cases.views.applicant import applicant_view, store_upload
 from onewindow.catalog.selectors import bundle_get
+from onewindow.core.htmx import is_htmx
 
 S = CaseState
 NEXT_STEPS = {
@@ -150,7 +150,9 @@ def upload(request, pk: int, requirement_pk: int):
     slot = spec.slot(requirement_pk)
     if slot is None or not slot.asked:
         raise Http404(_("该材料不属于本次申请。"))
-    error, status = _store_upload(request, parent, slot)
+    error, status = store_upload(request, slot.name, lambda uploaded: (
+        services.bundle_material_upload(actor=request.user, case_id=parent.pk,
+                                        requirement_id=slot.key, uploaded_file=uploaded)))
     if is_htmx(request):
         row = next(r for r in material_rows(parent, spec, errors={slot.key: error})
                    if r["slot"].key == slot.key)
@@ -161,19 +163,6 @@ def upload(request, pk: int, requirement_pk: int):
                           status=status)
     messages.success(request, _("“%(material)s”已上传。") % {"material": slot.name})
     return redirect(reverse("cases:bundle_edit", args=[parent.pk]) + f"#material-{slot.key}")
-
-
-def _store_upload(request, parent, slot) -> tuple[str, int]:
-    form = UploadForm(request.POST, request.FILES)
-    uploaded = form.cleaned_data.get("file") if form.is_valid() else None
-    if not uploaded:
-        return _("“%(material)s”：请选择要上传的文件。") % {"material": slot.name}, 422
-    try:
-        services.bundle_material_upload(actor=request.user, case_id=parent.pk,
-                                        requirement_id=slot.key, uploaded_file=uploaded)
-    except CaseError as err:
-        return err.message, err.status
-    return "", 200
 
 
 @require_POST
