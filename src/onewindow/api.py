@@ -24,10 +24,6 @@ class ApiKeyAuth(HttpBearer):
         return user
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 class Utf8JSONRenderer(JSONRenderer):
     """Chinese text as itself rather than \\u escapes: smaller and readable in logs."""
 

@@ -39,7 +39,6 @@ from onewindow.cases.api_schemas import (
     DeliverIn,
     DocumentOut,
     EmptyIn,
-    ErrorOut,
     ExtendIn,
     MaterialOut,
     NotAcceptIn,
@@ -63,6 +62,7 @@ from onewindow.cases.services.applying import case_material_upload
 from onewindow.cases.services.instant import case_submit_and_try_instant
 from onewindow.cases.verification import document_get_for_case
 from onewindow.catalog.models import ServiceItem
+from onewindow.core.schemas import ErrorOut
 
 
 class CsrfSessionAuth(SessionAuth):

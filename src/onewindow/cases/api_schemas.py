@@ -46,10 +46,6 @@ def next_step(state: str, *, staff: bool) -> str:
 
 
 # --- responses ----------------------------------------------------------------------------------
-class ErrorOut(Schema):
-    detail: str = Field(..., description="中文错误说明")
-
-
 class ClockOut(Schema):
     name: str = Field(..., description="时限：pre_review 预审期限 | legal 法定时限 | "
                                        "promised 承诺时限")

@@ -19,7 +19,6 @@ from django import forms
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from onewindow.cases.enums import CaseState, Decision
 from onewindow.cases.forms import ApplicationForm
@@ -33,16 +32,6 @@ DONE_STATES = frozenset({S.COMPLETED, S.DELIVERED})
 ENDED_STATES = frozenset({S.NOT_ACCEPTED, S.WITHDRAWN, S.TERMINATED, S.REVOKED})
 PAST_ACCEPTANCE_STATES = frozenset({S.DECIDED, S.COMPLETED, S.DELIVERED, S.REVOKED})
 OPTIONAL_FIELD = "optional_items"  # the one form's choice of optional items, kept in form_data
-# What the bundle's own audit events are called (for `errors.ACTION_LABELS`).
-BUNDLE_ACTION_LABELS = {
-    "bundle_submit": gettext_lazy("一表提交"), "bundle_link": gettext_lazy("归入一件事"),
-    "bundle_accept": gettext_lazy("一件事开始计时（首个事项受理）"),
-    "bundle_start_review": gettext_lazy("各部门并联审查"),
-    "bundle_decide": gettext_lazy("各事项均已作出决定"),
-    "bundle_complete": gettext_lazy("一件事办结"), "bundle_deliver": gettext_lazy("一件事送达"),
-    "bundle_terminate": gettext_lazy("一件事终止办理"), "terminate": gettext_lazy("终止办理"),
-    "bundle_extend": gettext_lazy("延长一件事办理期限"),
-}
 
 
 def item_form_fields(item: ServiceItem) -> dict[str, forms.Field]:

@@ -13,12 +13,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from onewindow.catalog import selectors
 from onewindow.catalog.enums import ItemType
+from onewindow.core.schemas import ErrorOut
 
 router = Router(tags=["catalog"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class DepartmentRef(Schema):

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from onewindow.core.schemas import ErrorOut
 from onewindow.workdays.errors import WorkdaysError
 from onewindow.workdays.importing import parse_iso_date
 from onewindow.workdays.selectors import (
@@ -22,10 +23,6 @@ from onewindow.workdays.selectors import (
 router = Router(tags=["workdays"])
 
 DATE_HELP = "YYYY-MM-DD"
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class DeadlineOut(Schema):

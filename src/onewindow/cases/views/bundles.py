@@ -7,8 +7,6 @@ missing and forbidden are the same 404.
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -25,7 +23,6 @@ from onewindow.cases.enums import CaseState
 from onewindow.cases.errors import CaseError
 from onewindow.cases.forms_bundles import BundleApplicationForm, BundleStartForm
 from onewindow.cases.selectors_bundles import (
-    BUNDLE_ACTION_LABELS,
     bundle_children,
     bundle_drafts,
     bundle_entries,
@@ -246,9 +243,4 @@ def staff_detail(request, pk: int):
         row["may_open"] = user.has_perm("cases.see_internal", row["case"])
     return render(request, "cases/bundles/staff_detail.html", {
         "case": parent, "bundle": parent.bundle, "clocks": clocks.clocks(parent),
-        "parts": parts, "timeline": staff_timeline(parent)})
-
-
-def staff_timeline(parent) -> list:
-    return [dataclasses.replace(e, action=str(BUNDLE_ACTION_LABELS.get(e.action, e.action)))
-            for e in staff_pages.timeline(parent)]
+        "parts": parts, "timeline": staff_pages.timeline(parent)})
