@@ -8,9 +8,14 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from onewindow.accounts.selectors import user_for_api_key
+from onewindow.appointments.api import router as appointments_router
+from onewindow.bidding.api import router as bidding_router
 from onewindow.cases.api import CsrfSessionAuth
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
+from onewindow.complaints.api import router as complaints_router
+from onewindow.feedback.api import router as feedback_router
+from onewindow.guide.api import router as guide_router
 from onewindow.workdays.api import router as workdays_router
 
 
@@ -68,3 +73,9 @@ def me(request):
 api.add_router("/catalog/", catalog_router)
 api.add_router("/workdays/", workdays_router)
 api.add_router("/cases/", cases_router, auth=[ApiKeyAuth(), CsrfSessionAuth()])
+# Each app's router decides its own auth per operation (public reads; token or session).
+api.add_router("/complaints/", complaints_router)
+api.add_router("/feedback/", feedback_router)
+api.add_router("/appointments/", appointments_router)
+api.add_router("/guide/", guide_router)
+api.add_router("/bidding/", bidding_router)

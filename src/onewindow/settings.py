@@ -34,6 +34,11 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.cases",
     "onewindow.decisions",
+    "onewindow.complaints",
+    "onewindow.feedback",
+    "onewindow.appointments",
+    "onewindow.guide",
+    "onewindow.bidding",
 ]
 
 MIDDLEWARE = [

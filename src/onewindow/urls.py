@@ -11,6 +11,12 @@ urlpatterns = [
     path("catalog/", include("onewindow.catalog.urls")),
     path("", include("onewindow.cases.urls")),
     path("decisions/", include("onewindow.decisions.urls")),
+    path("complaints/", include("onewindow.complaints.urls")),
+    path("open311/v2/", include("onewindow.complaints.urls_open311")),
+    path("feedback/", include("onewindow.feedback.urls")),
+    path("appointments/", include("onewindow.appointments.urls")),
+    path("guide/", include("onewindow.guide.urls")),
+    path("bidding/", include("onewindow.bidding.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     # Blank forms and samples of the catalog are public. Nothing else under MEDIA_ROOT is served

@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("督查人员")
     CATALOG_ADMIN = "catalog_admin", _("事项管理员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    EXPERT = "expert", _("评标专家")
+    VENUE_OPERATOR = "venue_operator", _("评标场地管理员")
 
 
 STAFF_ROLES = frozenset(
@@ -22,6 +24,7 @@ STAFF_ROLES = frozenset(
         Role.SUPERVISOR,
         Role.CATALOG_ADMIN,
         Role.SYSTEM_ADMIN,
+        Role.VENUE_OPERATOR,
     }
 )
 # Roles that see a resident ID number in full (to check identity at the counter, to review).

@@ -129,6 +129,27 @@ def send_external(notification: Notification) -> None:
                              type(backend).__name__, notification.pk)
 
 
+def notify_users(users, *, verb: str, title: str, body: str = "", link: str = "") -> None:
+    """In-app notifications for any module (requests, bookings, ratings…), created after the
+    current transaction commits and passed to the external backends like a case's.
+
+    `users` is an iterable of users (inactive ones and repeats are skipped); `link` is the
+    page the message points to."""
+    recipients = {user.pk: user for user in users if user is not None and user.is_active}
+    if not recipients:
+        return
+
+    def create() -> None:
+        with transaction.atomic():
+            notifications = Notification.objects.bulk_create(
+                Notification(user=user, verb=verb[:40], title=title[:200], body=body, link=link)
+                for user in recipients.values())
+        for notification in notifications:
+            send_external(notification)
+
+    transaction.on_commit(create, robust=True)
+
+
 # --- audiences ----------------------------------------------------------------------------------
 def _staff() -> QuerySet:
     return get_user_model().objects.filter(is_active=True)

@@ -11,6 +11,8 @@ class Notification(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True,
                              related_name="notifications")
     verb = models.CharField(max_length=40)
+    # Where the message points when it is not about a case (a request, a booking, a rating…).
+    link = models.CharField(_("链接"), max_length=300, blank=True)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

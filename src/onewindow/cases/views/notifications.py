@@ -30,7 +30,7 @@ def inbox(request):
         return _mark_read(request)
     page = Paginator(notify.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page.object_list:
-        notification.case_url = case_url(request.user, notification.case_id)
+        notification.case_url = notification.link or case_url(request.user, notification.case_id)
     response = render(request, "cases/notifications.html", {
         "page_obj": page, "unread_count": notify.unread_count(request.user)})
     patch_vary_headers(response, ["HX-Request"])
@@ -49,6 +49,6 @@ def _mark_read(request):
     notify.notification_mark_read(actor=request.user, notification_id=int(raw))
     notification = notify.inbox(request.user).filter(pk=int(raw)).first()
     if is_htmx(request) and notification is not None:
-        notification.case_url = case_url(request.user, notification.case_id)
+        notification.case_url = notification.link or case_url(request.user, notification.case_id)
         return render(request, "cases/notifications.html#notification", {"n": notification})
     return redirect("cases:notifications")

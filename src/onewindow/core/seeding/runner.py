@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from onewindow.appointments.seeding import seed_demo_appointments
+from onewindow.bidding.seeding import seed_demo_bidding
+from onewindow.complaints.seeding import seed_demo_complaints
 from onewindow.core.seeding.calendar import seed_provisional_year
 from onewindow.core.seeding.cases import seed_demo_cases
 from onewindow.core.seeding.catalog import seed_catalog
@@ -13,6 +16,8 @@ from onewindow.core.seeding.organisations import seed_organisations
 from onewindow.core.seeding.sync import Recorder
 from onewindow.core.seeding.users import demo_users_disabled, seed_users
 from onewindow.decisions.seeding import seed_demo_tables
+from onewindow.feedback.seeding import seed_demo_feedback
+from onewindow.guide.seeding import seed_demo_guide
 
 
 @dataclass
@@ -25,11 +30,13 @@ class SeedReport:
     provisional_year: int | None = None
     demo_cases: int = 0
     decision_tables: int = 0
+    # Objects created by the other modules' seeders, by module: {"complaints": 12, …}.
+    modules: dict[str, int] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.linked or self.provisional_year
-                    or self.demo_cases or self.decision_tables)
+                    or self.demo_cases or self.decision_tables or any(self.modules.values()))
 
 
 @transaction.atomic
@@ -49,6 +56,7 @@ def seed_demo(*, with_users: bool | None = None) -> SeedReport:
     decision_tables = seed_demo_tables()
     provisional_year = seed_provisional_year()
     demo_cases = seed_demo_cases() if with_users else 0
+    modules = seed_modules() if with_users else {}
     return SeedReport(
         provisional_year=provisional_year,
         demo_cases=demo_cases,
@@ -58,4 +66,19 @@ def seed_demo(*, with_users: bool | None = None) -> SeedReport:
         linked=dict(recorder.linked),
         audit_events=events,
         users_skipped=not with_users,
+        modules=modules,
     )
+
+
+MODULE_SEEDERS = {
+    "guide": seed_demo_guide,
+    "appointments": seed_demo_appointments,
+    "complaints": seed_demo_complaints,
+    "feedback": seed_demo_feedback,
+    "bidding": seed_demo_bidding,
+}
+
+
+def seed_modules() -> dict[str, int]:
+    """The modules that build on the catalog, the users and the demo cases, in that order."""
+    return {name: seeder() for name, seeder in MODULE_SEEDERS.items()}

@@ -48,6 +48,9 @@ def summary(report: SeedReport, seconds: float) -> str:
     if report.demo_cases:
         lines.append(f"  demo cases: {report.demo_cases} "
                      "(submitted, returned, in review, delivered)")
+    for module, count in sorted(report.modules.items()):
+        if count:
+            lines.append(f"  {module}: {count} demo objects")
     if report.provisional_year:
         lines.append(f"  working-day calendar: {report.provisional_year} entered as PROVISIONAL"
                      " (weekends and New Year's Day only) until its notice is entered")

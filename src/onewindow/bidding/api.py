@@ -1,0 +1,5 @@
+"""The bidding JSON API, mounted at /api/bidding/."""
+
+from ninja import Router
+
+router = Router(tags=["bidding"])

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GuideConfig(AppConfig):
+    name = "onewindow.guide"
+    label = "guide"
+    verbose_name = _("智能导办")
