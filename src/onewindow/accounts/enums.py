@@ -51,3 +51,16 @@ class WindowKind(models.TextChoices):
     SPECIALIST = "specialist", _("专业窗口")
     HELP = "help", _("一对一帮办窗口")
     SELF_SERVICE = "self_service", _("自助办理区")
+
+
+class AuthorisationScope(models.TextChoices):
+    ALL = "all", _("全部事项")
+    DEPARTMENTS = "departments", _("指定部门的事项")
+    ITEMS = "items", _("指定事项")
+
+
+class VisitKind(models.TextChoices):
+    VISIT = "visit", _("上门走访")
+    PHONE = "phone", _("电话沟通")
+    ONLINE = "online", _("线上沟通")
+    HALL = "hall", _("大厅接待")

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.accounts.enums import (
     RIC_FULL_VIEW_ROLES,
     STAFF_ROLES,
+    AuthorisationScope,
     CreditStatus,
     HallLevel,
     Role,
+    VisitKind,
     WindowKind,
 )
 from onewindow.accounts.validators import mask_ric, validate_ric, validate_uscc
@@ -182,3 +184,100 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class AgentAssignment(models.Model):
+    """A help agent assigned to an enterprise, or to one of its projects (一企一策)."""
+
+    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="agent_assignments",
+                              verbose_name=_("代办员"), limit_choices_to={"role": Role.HELP_AGENT})
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,
+                                   related_name="agent_assignments", verbose_name=_("企业"))
+    project_name = models.CharField(_("项目"), max_length=200, blank=True,
+                                    help_text=_("为某个重大项目指派时填写；为整个企业服务时留空"))
+    plan = models.TextField(_("服务方案（一企一策）"), blank=True)
+    assigned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("指派人"))
+    assigned_at = models.DateTimeField(_("指派时间"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("帮办指派")
+        verbose_name_plural = _("帮办指派")
+        ordering = ["enterprise__name", "project_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "enterprise", "project_name"],
+                                    condition=models.Q(ended_at__isnull=True),
+                                    name="agent_assignment_open_unique"),
+        ]
+
+    def __str__(self):
+        target = f"{self.enterprise} · {self.project_name}" if self.project_name \
+            else str(self.enterprise)
+        return f"{self.agent} → {target}"
+
+
+class AgentAuthorisation(models.Model):
+    """An enterprise's authorisation (授权委托) for a help agent to file and follow its cases.
+
+    It holds for its scope from `valid_from` to `expires_on` inclusive, unless revoked."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,
+                                   related_name="agent_authorisations", verbose_name=_("企业"))
+    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="authorisations",
+                              verbose_name=_("代办员"), limit_choices_to={"role": Role.HELP_AGENT})
+    scope = models.CharField(_("授权范围"), max_length=16, choices=AuthorisationScope.choices,
+                             default=AuthorisationScope.ALL)
+    departments = models.ManyToManyField(Department, blank=True, related_name="+",
+                                         verbose_name=_("授权部门"))
+    items = models.ManyToManyField("catalog.ServiceItem", blank=True, related_name="+",
+                                   verbose_name=_("授权事项"))
+    valid_from = models.DateField(_("生效日期"))
+    expires_on = models.DateField(_("截止日期"))
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("授权人"))
+    granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True,
+                                   blank=True, verbose_name=_("撤销人"))
+    revoke_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("代办授权")
+        verbose_name_plural = _("代办授权")
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["agent", "expires_on"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_on__gte=models.F("valid_from")),
+                                   name="authorisation_dates_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} → {self.agent}（{self.get_scope_display()}）"
+
+    def is_active_on(self, day) -> bool:
+        return self.revoked_at is None and self.valid_from <= day <= self.expires_on
+
+
+class AgentVisit(models.Model):
+    """One entry of a help agent's visit log: a visit, a call, a meeting in the hall."""
+
+    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="agent_visits",
+                              verbose_name=_("代办员"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,
+                                   related_name="agent_visits", verbose_name=_("企业"))
+    kind = models.CharField(_("方式"), max_length=16, choices=VisitKind.choices,
+                            default=VisitKind.VISIT)
+    visited_on = models.DateField(_("日期"))
+    subject = models.CharField(_("事由"), max_length=200)
+    notes = models.TextField(_("情况记录"), blank=True)
+    follow_up = models.CharField(_("后续跟进"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-recorded_at"]
+
+    def __str__(self):
+        return f"{self.visited_on} {self.enterprise} {self.subject}"

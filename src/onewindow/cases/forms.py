@@ -10,6 +10,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.accounts.enums import Role
+from onewindow.accounts.selectors import active_authorisations, authorisation_scope_covers
 from onewindow.catalog.enums import Audience
 from onewindow.decisions.forms import application_fields
 from onewindow.decisions.selectors import table_in_force
@@ -23,6 +25,17 @@ def new_idempotency_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+def applicable_enterprises(user, item) -> list:
+    """The enterprises `user` may apply for: a member's own; for a help agent, those whose
+    authorisation in force covers `item` (a bundle — no `pk` — needs one for all items)."""
+    if user.role != Role.HELP_AGENT:
+        return list(user.enterprises.order_by("name"))
+    scope_item = item if getattr(item, "pk", None) else None
+    found = {a.enterprise_id: a.enterprise for a in active_authorisations(agent=user)
+             if authorisation_scope_covers(a, scope_item)}
+    return sorted(found.values(), key=lambda e: e.name)
+
+
 class ApplyForm(forms.Form):
     """Start an application: as which enterprise (or as oneself). The hidden key is made when
     the form is rendered, so that a double click or a resubmitted POST makes one draft."""
@@ -32,9 +45,9 @@ class ApplyForm(forms.Form):
 
     def __init__(self, *args, user, item, **kwargs):
         super().__init__(*args, **kwargs)
-        self.enterprises = {str(e.pk): e for e in user.enterprises.order_by("name")}
+        self.enterprises = {str(e.pk): e for e in applicable_enterprises(user, item)}
         choices = [(pk, e.name) for pk, e in self.enterprises.items()]
-        if item.audience != Audience.ENTERPRISE:
+        if item.audience != Audience.ENTERPRISE and user.role != Role.HELP_AGENT:
             choices.append((AS_PERSON, _("以个人身份申请")))
         self.fields["applicant_as"].choices = choices
         if len(choices) == 1:

@@ -3,12 +3,17 @@
 import rules
 
 from onewindow.accounts.enums import Role
+from onewindow.accounts.selectors import authorisation_covering
 
 
 @rules.predicate
 def is_case_applicant(user, case) -> bool:
     if case is None or not user.is_authenticated:
         return False
+    if user.role == Role.HELP_AGENT:
+        # An agent acts only under an authorisation in force, even on a case it filed itself.
+        return authorisation_covering(agent=user, enterprise=case.enterprise,
+                                      item=case.item) is not None
     if case.applicant_id == user.id or case.filed_by_id == user.id:
         return True
     return case.enterprise_id is not None and user.memberships.filter(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.accounts.enums import Role
 from onewindow.accounts.models import EnterpriseMembership
+from onewindow.accounts.selectors import agent_case_filter
 from onewindow.cases.enums import OPEN_STATES, PRE_ACCEPTANCE_STATES
 from onewindow.cases.models import Case
 
@@ -25,6 +26,8 @@ def visible_cases(user, *, related: tuple[str, ...] = LIST_RELATED) -> QuerySet[
         return cases.exclude(state="draft") if user.role != Role.SYSTEM_ADMIN else cases
     if user.role in (Role.REVIEWER, Role.APPROVER) and user.department_id:
         return cases.filter(department_id=user.department_id).exclude(state="draft")
+    if user.role == Role.HELP_AGENT:
+        return cases.filter(agent_case_filter(agent=user))
     # A subquery, not a join: no DISTINCT, and the planner can use each index (16 ms → <1 ms).
     my_enterprises = EnterpriseMembership.objects.filter(user=user).values("enterprise_id")
     mine = Q(applicant=user) | Q(filed_by=user) | Q(enterprise_id__in=my_enterprises)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from onewindow.cases import urls_bundles
-from onewindow.cases.views import applicant, documents, notifications, public, staff
+from onewindow.cases.views import agent, applicant, documents, notifications, public, staff
 
 app_name = "cases"
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
     path("work/", staff.workbench, name="workbench"),
     path("work/cases/<int:pk>/", staff.detail, name="staff_detail"),
     path("work/cases/<int:pk>/<slug:action>/", staff.act, name="staff_action"),
+    # The help agent's workbench (views/agent.py)
+    path("agent/", agent.workbench, name="agent_workbench"),
+    path("agent/visits/", agent.visit_record, name="agent_visit"),
     # In-app messages (views/notifications.py)
     path("notifications/", notifications.inbox, name="notifications"),
 ]

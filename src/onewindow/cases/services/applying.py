@@ -7,7 +7,10 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from onewindow.accounts.enums import Role
+from onewindow.accounts.selectors import authorisation_covering
 from onewindow.audit.services import audit_record
 from onewindow.cases import clocks, uploads
 from onewindow.cases.enums import CaseState, PauseKind
@@ -21,10 +24,25 @@ from onewindow.catalog.enums import LimitUnit, OnlineDepth
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 
 
-def _may_apply_for(actor, enterprise) -> bool:
-    if enterprise is None:
-        return True
-    return actor.memberships.filter(enterprise=enterprise).exists()
+def acting_applicant(*, actor, enterprise, item):
+    """The person a new case is for, after checking that `actor` may apply for `enterprise`.
+
+    A member applies as themselves. A help agent applies only for an enterprise whose
+    authorisation in force covers `item` (None: a bundle, which needs one for all items); the
+    case's applicant is then the member who granted it, and the agent is its `filed_by`."""
+    if actor.role == Role.HELP_AGENT:
+        if enterprise is None:
+            raise CaseForbidden(_("帮办代办员须以所代办企业的名义申请。"))
+        authorisation = authorisation_covering(agent=actor, enterprise=enterprise, item=item)
+        if authorisation is None:
+            raise CaseForbidden(NO_AUTHORISATION)
+        return authorisation.granted_by
+    if enterprise is not None and not actor.memberships.filter(enterprise=enterprise).exists():
+        raise CaseForbidden(_("您不是该企业的经办人，不能以该企业名义申请。"))
+    return actor
+
+
+NO_AUTHORISATION = _lazy("您没有该企业办理此事项的有效代办授权（可能未授权、已过期或已撤销）。")
 
 
 @transaction.atomic
@@ -42,9 +60,9 @@ def case_create_draft(*, actor, item, enterprise=None, applicant=None, form_data
         raise CaseInputError(_("该事项暂未开放网上申请。"))
     if item.online_depth < OnlineDepth.PRE_REVIEW:
         raise CaseInputError(_("该事项暂不支持网上申请，请按办事指南到窗口办理。"))
-    if not _may_apply_for(actor, enterprise):
-        raise CaseForbidden(_("您不是该企业的经办人，不能以该企业名义申请。"))
-    case = Case(item=item, department=item.department, applicant=applicant or actor,
+    authorised_applicant = acting_applicant(actor=actor, enterprise=enterprise, item=item)
+    case = Case(item=item, department=item.department,
+                applicant=applicant or authorised_applicant,
                 enterprise=enterprise, filed_by=actor, title=item.name,
                 form_data=form_data or {}, idempotency_key=idempotency_key,
                 legal_limit_days=_working_days(item.legal_limit, item.legal_limit_unit),

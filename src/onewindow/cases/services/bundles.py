@@ -38,7 +38,7 @@ from onewindow.cases.enums import (
     TERMINABLE_STATES,
     CaseState,
 )
-from onewindow.cases.errors import CaseForbidden, CaseInputError, IllegalTransition
+from onewindow.cases.errors import CaseInputError, IllegalTransition
 from onewindow.cases.models import Case, SubmittedMaterial
 from onewindow.cases.selectors_bundles import (
     DONE_STATES,
@@ -70,8 +70,8 @@ def bundle_create_draft(*, actor, bundle, enterprise=None, idempotency_key: str 
         existing = _parent_by_key(actor, bundle, idempotency_key)
         if existing is not None:
             return existing
-    _check_may_apply(actor, bundle, enterprise)
-    parent = Case(item=None, bundle=bundle, department=bundle.lead_department, applicant=actor,
+    applicant = _check_may_apply(actor, bundle, enterprise)
+    parent = Case(item=None, bundle=bundle, department=bundle.lead_department, applicant=applicant,
                   enterprise=enterprise, filed_by=actor, title=bundle.name,
                   idempotency_key=idempotency_key, legal_limit_days=bundle.legal_limit_days,
                   promised_limit_days=bundle.promised_limit_days)
@@ -94,7 +94,8 @@ def _parent_by_key(actor, bundle, key: str) -> Case | None:
     return existing
 
 
-def _check_may_apply(actor, bundle, enterprise) -> None:
+def _check_may_apply(actor, bundle, enterprise):
+    """The parent's applicant, once `actor` may apply for this bundle for `enterprise`."""
     entries = bundle_entries(bundle)
     if not bundle.is_published or not entries:
         raise CaseInputError(_("该一件事暂未开放网上申请。"))
@@ -102,8 +103,7 @@ def _check_may_apply(actor, bundle, enterprise) -> None:
     if offline:
         raise CaseInputError(_("其中%(names)s暂不支持网上申请，请到窗口办理。")
                              % {"names": "、".join(offline)})
-    if enterprise is not None and not actor.memberships.filter(enterprise=enterprise).exists():
-        raise CaseForbidden(_("您不是该企业的经办人，不能以该企业名义申请。"))
+    return applying.acting_applicant(actor=actor, enterprise=enterprise, item=None)
 
 
 @transaction.atomic

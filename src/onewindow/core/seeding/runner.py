@@ -9,6 +9,7 @@ from django.db import transaction
 from onewindow.appointments.seeding import seed_demo_appointments
 from onewindow.bidding.seeding import seed_demo_bidding
 from onewindow.complaints.seeding import seed_demo_complaints
+from onewindow.core.seeding.agents import seed_demo_agents
 from onewindow.core.seeding.calendar import seed_provisional_year
 from onewindow.core.seeding.cases import seed_demo_cases
 from onewindow.core.seeding.catalog import seed_catalog
@@ -71,6 +72,7 @@ def seed_demo(*, with_users: bool | None = None) -> SeedReport:
 
 
 MODULE_SEEDERS = {
+    "help agents": seed_demo_agents,
     "guide": seed_demo_guide,
     "appointments": seed_demo_appointments,
     "complaints": seed_demo_complaints,
