@@ -254,3 +254,20 @@ def test_assignments_page_for_supervisor_only(client, zone, agent):
     assert response.status_code == 302
     body = client.get("/accounts/agents/").content.decode()
     assert "季度走访" in body and zone.enterprise.name in body
+
+
+# --- API -------------------------------------------------------------------------------------
+def test_api_agent_files_under_authorisation_and_is_refused_after_expiry(client, zone, agent):
+    _token, key = accounts.api_token_create(actor=None, owner=agent, name="代办")
+    headers = {"Authorization": f"Bearer {key}"}
+    body = {"item_id": zone.item.pk, "enterprise_id": zone.enterprise.pk}
+    refused = client.post("/api/cases/", body, content_type="application/json", headers=headers)
+    assert refused.status_code == 403 and "代办授权" in refused.json()["detail"]
+    authorisation = grant(zone, agent)
+    created = client.post("/api/cases/", body, content_type="application/json",
+                          headers=headers)
+    assert created.status_code == 201
+    case_id = created.json()["id"]
+    assert client.get(f"/api/cases/{case_id}/status", headers=headers).status_code == 200
+    expire(authorisation)
+    assert client.get(f"/api/cases/{case_id}/status", headers=headers).status_code == 404

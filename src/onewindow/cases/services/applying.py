@@ -7,7 +7,6 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from onewindow.accounts.enums import Role
 from onewindow.accounts.selectors import authorisation_covering
@@ -35,14 +34,13 @@ def acting_applicant(*, actor, enterprise, item):
             raise CaseForbidden(_("帮办代办员须以所代办企业的名义申请。"))
         authorisation = authorisation_covering(agent=actor, enterprise=enterprise, item=item)
         if authorisation is None:
-            raise CaseForbidden(NO_AUTHORISATION)
+            raise CaseForbidden(
+                _("您没有该企业办理此事项的有效代办授权（可能未授权、已过期或已撤销）。"))
         return authorisation.granted_by
     if enterprise is not None and not actor.memberships.filter(enterprise=enterprise).exists():
         raise CaseForbidden(_("您不是该企业的经办人，不能以该企业名义申请。"))
     return actor
 
-
-NO_AUTHORISATION = _lazy("您没有该企业办理此事项的有效代办授权（可能未授权、已过期或已撤销）。")
 
 
 @transaction.atomic
