@@ -1,32 +1,19 @@
 """The JSON API root: every app's router is mounted here, under /api/."""
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer
 
-from onewindow.accounts.selectors import user_for_api_key
 from onewindow.appointments.api import router as appointments_router
 from onewindow.bidding.api import router as bidding_router
-from onewindow.cases.api import CsrfSessionAuth
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.complaints.api import router as complaints_router
+from onewindow.core.api_auth import ApiKeyAuth
 from onewindow.feedback.api import router as feedback_router
 from onewindow.guide.api import router as guide_router
 from onewindow.workdays.api import router as workdays_router
-
-
-class ApiKeyAuth(HttpBearer):
-    """`Authorization: Bearer ow_…` for other systems; tokens are made by `onewindow apitoken`."""
-
-    def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_api_key(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -72,7 +59,7 @@ def me(request):
 
 api.add_router("/catalog/", catalog_router)
 api.add_router("/workdays/", workdays_router)
-api.add_router("/cases/", cases_router, auth=[ApiKeyAuth(), CsrfSessionAuth()])
+api.add_router("/cases/", cases_router)
 # Each app's router decides its own auth per operation (public reads; token or session).
 api.add_router("/complaints/", complaints_router)
 api.add_router("/feedback/", feedback_router)

@@ -22,7 +22,6 @@ from ninja import File, Header, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import SessionAuth
 
 from onewindow.accounts.models import Enterprise
 from onewindow.cases import clocks, services
@@ -62,25 +61,10 @@ from onewindow.cases.services.applying import case_material_upload
 from onewindow.cases.services.instant import case_submit_and_try_instant
 from onewindow.cases.verification import document_get_for_case
 from onewindow.catalog.models import ServiceItem
+from onewindow.core.api_auth import API_AUTH
 from onewindow.core.schemas import ErrorOut
 
-
-class CsrfSessionAuth(SessionAuth):
-    """The signed-in browser session. CSRF is checked only when the session is what
-    authenticates (no session: fall through to 401), with a Chinese refusal."""
-
-    def _get_key(self, request):
-        if not request.user.is_authenticated:
-            return None
-        try:
-            return super()._get_key(request)
-        except HttpError:
-            raise HttpError(403, _("安全校验失败（CSRF），请刷新页面后重试。")) from None
-
-
-# The root API (onewindow/api.py) mounts this router with `[ApiKeyAuth(), CsrfSessionAuth()]`;
-# mounted anywhere else without an override, it still needs a signed-in session.
-router = Router(tags=["cases"], auth=[CsrfSessionAuth()])
+router = Router(tags=["cases"], auth=API_AUTH)
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 CASE_PATH = "/{int:case_id}"
 

@@ -58,3 +58,24 @@ def overdue_pre_review_ids(*, on: dt.date) -> list[int]:
 
 def open_cases() -> QuerySet[Case]:
     return Case.objects.filter(state__in=OPEN_STATES).select_related(*LIST_RELATED)
+
+
+# --- for other modules (ratings, rankings) ---------------------------------------------------
+RATABLE_STATES = frozenset({"completed", "delivered"})
+
+
+def completed_cases_since(*, since: dt.datetime) -> QuerySet[Case]:
+    """Applications (not parts of a bundle) completed or delivered since `since`, with their
+    applicant, item and bundle."""
+    return (Case.objects.filter(state__in=RATABLE_STATES, completed_at__gte=since,
+                                parent__isnull=True)
+            .select_related("applicant", "item", "bundle"))
+
+
+def completed_case_handling(*, start: dt.datetime, end: dt.datetime) -> list[tuple]:
+    """One row per single-item case completed in [start, end): (clerk id, the clerk's window
+    id, decided at, promised due, legal due) — what a ranking of windows and clerks needs."""
+    return list(Case.objects.filter(completed_at__gte=start, completed_at__lt=end,
+                                    item__isnull=False)
+                .values_list("claimed_by_id", "claimed_by__window_id", "decided_at",
+                             "promised_due", "legal_due"))
