@@ -107,6 +107,14 @@ def sqlite_database(path: Path) -> dict:
     }
 
 
+def env_redis_url(name: str) -> str:
+    """A redis://, rediss:// or unix:// URL, or "" when unset (the caller picks a default)."""
+    raw = os.environ.get(name, "").strip()
+    if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"{name}={raw!r} must be a redis://, rediss:// or unix:// URL")
+    return raw
+
+
 def local_secret_key(var_dir: Path) -> str:
     """A key kept in var/secret_key, made on first start, for machines that set none."""
     path = var_dir / "secret_key"
@@ -132,6 +140,13 @@ class Config:
     time_zone: str
     notify_backends: list[str]
     clock_yellow_share: float
+    channel_layer_url: str
+    rating_change_days: int
+    rectification_days: int
+    rating_reminder_days: int
+    bidding_handover_days: int
+    bidding_fault_wait_hours: int
+    bidding_fault_resume_hours: int
 
     @classmethod
     def from_environ(cls) -> Config:
@@ -158,4 +173,14 @@ class Config:
             notify_backends=env_dotted_paths(
                 "ONEWINDOW_NOTIFY_BACKENDS", ["onewindow.cases.notify_backends.ConsoleBackend"]),
             clock_yellow_share=env_share("ONEWINDOW_CLOCK_YELLOW_SHARE", 0.8),
+            channel_layer_url=env_redis_url("ONEWINDOW_CHANNEL_LAYER_URL"),
+            # GB/T 39734-2020's values could not be confirmed: the zone sets them.
+            rating_change_days=env_int("ONEWINDOW_RATING_CHANGE_DAYS", 7),
+            rectification_days=env_int("ONEWINDOW_RECTIFICATION_DAYS", 15, minimum=1),
+            rating_reminder_days=env_int("ONEWINDOW_RATING_REMINDER_DAYS", 3, minimum=1),
+            # The 丽江 local rule of remote evaluation (domain/bid-evaluation.md), per zone.
+            bidding_handover_days=env_int("ONEWINDOW_BIDDING_HANDOVER_DAYS", 5, minimum=1),
+            bidding_fault_wait_hours=env_int("ONEWINDOW_BIDDING_FAULT_WAIT_HOURS", 2, minimum=1),
+            bidding_fault_resume_hours=env_int("ONEWINDOW_BIDDING_FAULT_RESUME_HOURS", 4,
+                                               minimum=1),
         )

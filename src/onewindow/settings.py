@@ -16,6 +16,8 @@ CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
 SITE_URL = CONFIG.site_url
 
 INSTALLED_APPS = [
+    # First, so that `runserver` (and `onewindow demo`) serves ASGI: HTTP and WebSocket.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -27,6 +29,7 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "ninja",
+    "channels",
     "onewindow.core",
     "onewindow.audit",
     "onewindow.accounts",
@@ -156,3 +159,24 @@ LOGGING = {
 # share of a time limit at which a clock turns yellow and the clock job warns.
 ONEWINDOW_NOTIFY_BACKENDS = CONFIG.notify_backends
 ONEWINDOW_CLOCK_YELLOW_SHARE = CONFIG.clock_yellow_share
+# Remote bid evaluation: working days for a sub-venue to hand its recordings to the main venue;
+# hours to wait for a venue fault before the start, and to resume after one during evaluation.
+ONEWINDOW_BIDDING_HANDOVER_DAYS = CONFIG.bidding_handover_days
+ONEWINDOW_BIDDING_FAULT_WAIT_HOURS = CONFIG.bidding_fault_wait_hours
+ONEWINDOW_BIDDING_FAULT_RESUME_HOURS = CONFIG.bidding_fault_resume_hours
+
+# Channels: the live evaluation session (bidding) pushes events over WebSocket. One process
+# (runserver, tests) needs nothing more; several processes share events through Redis, named
+# by ONEWINDOW_CHANNEL_LAYER_URL (redis://host:6379/0).
+# A screen's queue holds up to 1,000 events (default 100) before new ones are dropped for it;
+# a screen that fell behind gets its whole state again (session.js asks once a minute).
+if CONFIG.channel_layer_url:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CONFIG.channel_layer_url], "capacity": 1000},
+        },
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
+                                  "CONFIG": {"capacity": 1000}}}

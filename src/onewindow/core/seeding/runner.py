@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
-from onewindow.appointments.seeding import seed_demo_appointments
-from onewindow.bidding.seeding import seed_demo_bidding
-from onewindow.complaints.seeding import seed_demo_complaints
-from onewindow.core.seeding.agents import seed_demo_agents
 from onewindow.core.seeding.calendar import seed_provisional_year
 from onewindow.core.seeding.cases import seed_demo_cases
 from onewindow.core.seeding.catalog import seed_catalog
@@ -17,8 +14,6 @@ from onewindow.core.seeding.organisations import seed_organisations
 from onewindow.core.seeding.sync import Recorder
 from onewindow.core.seeding.users import demo_users_disabled, seed_users
 from onewindow.decisions.seeding import seed_demo_tables
-from onewindow.feedback.seeding import seed_demo_feedback
-from onewindow.guide.seeding import seed_demo_guide
 
 
 @dataclass
@@ -71,16 +66,18 @@ def seed_demo(*, with_users: bool | None = None) -> SeedReport:
     )
 
 
+# By dotted path, imported when the seed runs: core never imports the business apps at import
+# time, so their seeders may use core.seeding's helpers (the demo password …) without a cycle.
 MODULE_SEEDERS = {
-    "help agents": seed_demo_agents,
-    "guide": seed_demo_guide,
-    "appointments": seed_demo_appointments,
-    "complaints": seed_demo_complaints,
-    "feedback": seed_demo_feedback,
-    "bidding": seed_demo_bidding,
+    "help agents": "onewindow.core.seeding.agents.seed_demo_agents",
+    "guide": "onewindow.guide.seeding.seed_demo_guide",
+    "appointments": "onewindow.appointments.seeding.seed_demo_appointments",
+    "complaints": "onewindow.complaints.seeding.seed_demo_complaints",
+    "feedback": "onewindow.feedback.seeding.seed_demo_feedback",
+    "bidding": "onewindow.bidding.seeding.seed_demo_bidding",
 }
 
 
 def seed_modules() -> dict[str, int]:
     """The modules that build on the catalog, the users and the demo cases, in that order."""
-    return {name: seeder() for name, seeder in MODULE_SEEDERS.items()}
+    return {name: import_string(path)() for name, path in MODULE_SEEDERS.items()}
