@@ -255,9 +255,6 @@ class AgentAuthorisation(models.Model):
     def __str__(self):
         return f"{self.enterprise} → {self.agent}（{self.get_scope_display()}）"
 
-    def is_active_on(self, day) -> bool:
-        return self.revoked_at is None and self.valid_from <= day <= self.expires_on
-
 
 class AgentVisit(models.Model):
     """One entry of a help agent's visit log: a visit, a call, a meeting in the hall."""

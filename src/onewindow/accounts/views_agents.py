@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onewindow.accounts import services
-from onewindow.accounts.enums import Role
 from onewindow.accounts.errors import AccountsError
 from onewindow.accounts.forms import AssignmentForm, AuthorisationForm, RevokeForm
 from onewindow.accounts.models import AgentAssignment, AgentAuthorisation
@@ -95,7 +94,6 @@ def assignments(request):
         "assignments": AgentAssignment.objects.filter(ended_at__isnull=True)
         .select_related("agent", "enterprise", "assigned_by"),
         "agents_count": form.fields["agent"].queryset.count(),
-        "role_agent": Role.HELP_AGENT,
     }, status=status)
 
 

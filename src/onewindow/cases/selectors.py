@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from onewindow.accounts.enums import Role
 from onewindow.accounts.models import EnterpriseMembership
 from onewindow.accounts.selectors import agent_case_filter
-from onewindow.cases.enums import OPEN_STATES, PRE_ACCEPTANCE_STATES
+from onewindow.cases.enums import OPEN_STATES, PRE_ACCEPTANCE_STATES, CaseState
 from onewindow.cases.models import Case
 
 LIST_RELATED = ("item", "department", "applicant", "enterprise", "claimed_by")
@@ -61,7 +61,7 @@ def open_cases() -> QuerySet[Case]:
 
 
 # --- for other modules (ratings, rankings) ---------------------------------------------------
-RATABLE_STATES = frozenset({"completed", "delivered"})
+RATABLE_STATES = frozenset({CaseState.COMPLETED, CaseState.DELIVERED})
 
 
 def completed_cases_since(*, since: dt.datetime) -> QuerySet[Case]:

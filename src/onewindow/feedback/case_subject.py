@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onewindow.audit.models import AuditEvent
-from onewindow.cases.enums import CaseState
 from onewindow.cases.selectors import (
+    RATABLE_STATES,
     case_get_for_user,
     completed_case_handling,
     completed_cases_since,
@@ -19,8 +19,6 @@ from onewindow.cases.selectors import (
 from onewindow.cases.selectors_bundles import case_display_title
 from onewindow.feedback.models import RatingInvitation
 from onewindow.feedback.subjects import Subject
-
-RATABLE_STATES = frozenset({CaseState.COMPLETED, CaseState.DELIVERED})
 
 
 def resolve_case(user, object_id: int) -> Subject | None:
