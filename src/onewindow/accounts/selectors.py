@@ -102,3 +102,15 @@ def agent_assignments_open(*, agent):
 
 def agent_visits(*, agent, limit: int = 20):
     return AgentVisit.objects.filter(agent=agent).select_related("enterprise")[:limit]
+
+
+def enterprise_authorisations(*, member):
+    """Every authorisation granted by the enterprises `member` belongs to, newest first."""
+    return (AgentAuthorisation.objects.filter(enterprise__memberships__user=member)
+            .select_related("enterprise", "agent", "granted_by", "revoked_by")
+            .prefetch_related("departments", "items").order_by("-granted_at"))
+
+
+def assignments_open():
+    return AgentAssignment.objects.filter(ended_at__isnull=True) \
+        .select_related("agent", "enterprise", "assigned_by")

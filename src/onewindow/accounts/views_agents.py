@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onewindow.accounts import services
+from onewindow.accounts import selectors, services
 from onewindow.accounts.errors import AccountsError
 from onewindow.accounts.forms import AssignmentForm, AuthorisationForm, RevokeForm
-from onewindow.accounts.models import AgentAssignment, AgentAuthorisation
+from onewindow.accounts.models import AgentAssignment
 
 
 def _post_or_none(request):
@@ -43,10 +43,7 @@ def authorisations(request):
     return render(request, "accounts/authorisations.html", {
         "form": form, "error": error, "today": timezone.localdate(),
         "is_member": request.user.memberships.exists(),
-        "authorisations": AgentAuthorisation.objects.filter(
-            enterprise__memberships__user=request.user)
-        .select_related("enterprise", "agent", "granted_by", "revoked_by")
-        .prefetch_related("departments", "items"),
+        "authorisations": selectors.enterprise_authorisations(member=request.user),
     }, status=status)
 
 
@@ -91,8 +88,7 @@ def assignments(request):
             status = 422
     return render(request, "accounts/assignments.html", {
         "form": form, "error": error,
-        "assignments": AgentAssignment.objects.filter(ended_at__isnull=True)
-        .select_related("agent", "enterprise", "assigned_by"),
+        "assignments": selectors.assignments_open(),
         "agents_count": form.fields["agent"].queryset.count(),
     }, status=status)
 
