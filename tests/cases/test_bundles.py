@@ -491,10 +491,10 @@ def test_bundle_child_returned_then_resubmitted_without_what_a_sibling_produces(
 
 
 def test_bundle_submit_tells_the_applicant_once_with_the_bundles_name(bz):
-    from onewindow.cases import notify
+    from onewindow.cases.models import Notification
 
     parent = submit_bundle(bz)
-    notes = notify.deliver(parent.pk, "bundle_submit")
+    notes = Notification.objects.filter(case=parent, verb="bundle_submit")
     assert [(n.user, n.title) for n in notes] == [
         (bz.applicant, f"{parent.number} 项目开工一件事")]
 

@@ -1,4 +1,5 @@
-"""Notifications: in-app after commit, external backends that may fail, and the inbox page."""
+"""Notifications: in-app with the change, external backends after commit (they may fail), and
+the inbox page."""
 
 import logging
 
@@ -21,6 +22,14 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+@pytest.fixture
+def submitted(submitted):
+    """The shared submitted case with its submission's notice cleared: each test here counts
+    what one change tells."""
+    Notification.objects.all().delete()
+    return submitted
+
+
 class BrokenBackend(NotifyBackend):
     """An SMS gateway that is down."""
 
@@ -28,12 +37,25 @@ class BrokenBackend(NotifyBackend):
         raise ConnectionError("gateway unreachable")
 
 
-def test_notify_created_only_after_commit(zone, submitted,
-                                          django_capture_on_commit_callbacks):
+class RecordingBackend(NotifyBackend):
+    sent = []
+
+    def send(self, notification):
+        self.sent.append(notification.pk)
+
+
+def test_notify_in_app_with_the_change_external_only_after_commit(
+        zone, submitted, settings, django_capture_on_commit_callbacks):
+    settings.ONEWINDOW_NOTIFY_BACKENDS = ["tests.cases.test_notify.RecordingBackend"]
+    RecordingBackend.sent = []
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.case_accept(actor=zone.clerk, case_id=submitted.pk)
-        assert not Notification.objects.exists()  # still inside the transaction
+        # Written in the transaction of the change; nothing external before the commit.
+        assert Notification.objects.filter(case=submitted).count() == 3
+        assert RecordingBackend.sent == []
     assert len(callbacks) == 1
+    assert sorted(RecordingBackend.sent) == sorted(
+        Notification.objects.filter(case=submitted).values_list("pk", flat=True))
     mine = Notification.objects.get(user=zone.applicant)
     assert (mine.verb, mine.case_id) == ("accept", submitted.pk)
     assert mine.body == "您的申请已受理，请查看受理通知书。"
@@ -43,11 +65,12 @@ def test_notify_created_only_after_commit(zone, submitted,
 def test_notify_nothing_when_transition_refused(zone, submitted,
                                                 django_capture_on_commit_callbacks):
     services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    told = Notification.objects.count()
     with django_capture_on_commit_callbacks(execute=True) as callbacks, \
             pytest.raises(IllegalTransition):
         services.case_accept(actor=zone.clerk2, case_id=submitted.pk)
     assert callbacks == []
-    assert not Notification.objects.exists()
+    assert Notification.objects.count() == told
 
 
 def test_notify_accept_tells_applicant_and_own_department_reviewers(
@@ -77,7 +100,7 @@ def test_notify_resubmission_tells_the_clerk_who_returned_it(
     services.case_return(actor=zone.clerk, case_id=submitted.pk, items=[(None, "缺少签章")])
     with django_capture_on_commit_callbacks(execute=True):
         services.case_submit(actor=zone.applicant, case_id=submitted.pk)
-    told = dict(Notification.objects.values_list("user__username", "body"))
+    told = dict(Notification.objects.filter(verb="submit").values_list("user__username", "body"))
     assert told == {"applicant": "您的申请已提交，等待窗口预审。",
                     "clerk": "申请人已补正并重新提交，请继续预审。"}
 

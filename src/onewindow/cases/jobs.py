@@ -13,7 +13,7 @@
    (`services.tolerance.case_tolerance_lapse`: terminated, or revoked if decided already).
 4. Commitment checks (告知承诺) past their deadline: raised once to the supervisors
    (`services.commitment.verification_escalate`).
-Every write goes through `services.core` (row lock, audit event, notifications after commit).
+Every write goes through `services.core` (row lock, audit event, notifications).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def scan_case(case: Case, summary: TickSummary) -> None:
 
 def escalation_raise(*, case_id: int, level: str, clock: str, due: dt.date) -> bool:
     """Record a warning or an escalation of `clock` (due `due`) on the case, audited, with
-    its notifications after commit. False when, under the lock, it exists already or the clock
+    its notifications. False when, under the lock, it exists already or the clock
     is no longer in that colour (the case moved on meanwhile)."""
 
     def apply(case):
@@ -119,7 +119,7 @@ def escalation_raise(*, case_id: int, level: str, clock: str, due: dt.date) -> b
             raise _NothingToRaise
         escalation = Escalation.objects.create(case=case, level=level, clock=clock, due=due)
         # Told with the escalation itself, so that two raised in one run each name their clock.
-        notify.on_commit(case.pk, EVENT_OF_LEVEL[level], escalation_id=escalation.pk)
+        notify.case_event(case, EVENT_OF_LEVEL[level], escalation_id=escalation.pk)
         if getattr(case, STAMP_OF_LEVEL[level]) is None:
             setattr(case, STAMP_OF_LEVEL[level], timezone.now())
         return {"level": level, "clock": clock, "due": due, "used": still.used,

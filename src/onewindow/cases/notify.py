@@ -1,7 +1,8 @@
 """Telling people what happened to a case: in-app always; email/SMS through backends.
 
-The services call `on_commit` inside their transaction; nothing is created or sent until the
-commit, and a failure here (a backend down, a bug) is logged without touching the case.
+The services call `case_event` inside their transaction: the in-app notifications are written
+with the change (committed or rolled back with it); email and SMS go out only after the
+commit, and a backend's failure is logged without touching the case.
 Who hears of what:
 - the applicant (and the person who filed for them), of every change they must know;
 - the department's reviewers and approvers, of a case accepted or deemed accepted;
@@ -61,29 +62,24 @@ CLOCK_LABELS = {"pre_review": _("预审期限"), "legal": _("法定时限"), "pr
 ESCALATION_EVENTS = frozenset({"clock_warning", "clock_overdue"})
 
 
-def on_commit(case_id: int, event: str, *, escalation_id: int | None = None) -> None:
-    """Schedule `deliver` for after the current transaction commits (robust: an error in it
-    is logged by Django and never reaches the caller)."""
-    transaction.on_commit(lambda: deliver(case_id, event, escalation_id=escalation_id),
-                          robust=True)
+def case_event(case: Case, event: str, *,
+               escalation_id: int | None = None) -> list[Notification]:
+    """Tell whoever must know of `event` on `case` (the locked instance the service holds).
 
-
-def deliver(case_id: int, event: str, *, escalation_id: int | None = None) -> list[Notification]:
-    """Create the in-app notifications for `event`, then pass each to the external backends.
-
-    A clock event is told only with the escalation it is about (the clock job schedules it so);
-    the plain call that `services.core.record` makes for it is a no-op."""
+    The in-app notifications are written now, in the caller's transaction: they become
+    visible when the change commits and vanish with it when it rolls back, so nobody is told
+    of a change that did not happen and no change is left untold. The external backends
+    (email, SMS) get them only after the commit; a failure there is logged, never raised.
+    A clock event is told only with the escalation it is about (the clock job passes it); the
+    plain call that `services.core.record` makes for it is a no-op."""
     if event not in APPLICANT_MESSAGES and event not in STAFF_MESSAGES:
         return []
     if event in ESCALATION_EVENTS and escalation_id is None:
         return []
-    case = Case.objects.select_related("item", "bundle", "applicant", "filed_by", "claimed_by") \
-        .get(pk=case_id)
-    with transaction.atomic():
-        notifications = Notification.objects.bulk_create(
-            build(case, event, escalation_id=escalation_id))
-    for notification in notifications:
-        send_external(notification)
+    notifications = Notification.objects.bulk_create(
+        build(case, event, escalation_id=escalation_id))
+    if notifications:
+        transaction.on_commit(lambda: send_all_external(notifications), robust=True)
     return notifications
 
 
@@ -112,6 +108,11 @@ def escalation_params(case: Case, escalation_id: int | None) -> dict:
         return {}
     return {"clock": CLOCK_LABELS.get(escalation.clock, escalation.clock),
             "due": escalation.due.isoformat()}
+
+
+def send_all_external(notifications: list[Notification]) -> None:
+    for notification in notifications:
+        send_external(notification)
 
 
 def send_external(notification: Notification) -> None:

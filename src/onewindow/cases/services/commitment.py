@@ -119,7 +119,7 @@ def commitment_on_decided(case, *, actor=None) -> dict | None:
     task.full_clean()
     task.save()
     documents.issue(case=case, kind=DocumentKind.COMMITMENT, actor=actor, source=task)
-    notify.on_commit(case.pk, "verification_task_created")
+    notify.case_event(case, "verification_task_created")
     return {"verification_task": task.pk, "verification_due": task.due}
 
 

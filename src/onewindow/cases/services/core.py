@@ -2,8 +2,8 @@
 
 Every state change goes through `transition`: it locks the case row, checks that the action is
 allowed from the current state (django-fsm-2's table on the model), lets the caller change the
-case, saves, writes the audit event and schedules notifications for after the commit. An error
-anywhere rolls the whole transaction back: nothing is half-written.
+case, saves, writes the audit event and the in-app notifications (email and SMS are sent after
+the commit). An error anywhere rolls the whole transaction back: nothing is half-written.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def transition(*, case_id: int, action: str, actor, perm: str | None, note: str 
     case.save()
     audit_record(actor=actor, action=f"case_{event or action}", obj=case,
                  old={"state": old}, new={"state": case.state, **(details or {})}, note=note)
-    notify.on_commit(case.pk, event or action)
+    notify.case_event(case, event or action)
     if case.parent_id is not None:
         # A part of a bundle (一件事) moved: the parent follows, in the same transaction.
         bundles.bundle_refresh_parent(parent_id=case.parent_id)
@@ -72,7 +72,7 @@ def record(*, case_id: int, action: str, actor, perm: str | None, note: str = ""
     details = _run(apply, case)
     case.save()
     audit_record(actor=actor, action=f"case_{action}", obj=case, new=details, note=note)
-    notify.on_commit(case.pk, action)
+    notify.case_event(case, action)
     return case
 
 
