@@ -55,7 +55,7 @@ from onewindow.cases.documents import document_pdf
 from onewindow.cases.errors import CaseError, CaseInputError
 from onewindow.cases.models import Case
 from onewindow.cases.notify import STAFF_CASE_ROLES
-from onewindow.cases.selectors import case_get_for_user, visible_cases
+from onewindow.cases.selectors import case_get_for_user, case_status_get_for_user, visible_cases
 from onewindow.cases.services import commitment, tolerance
 from onewindow.cases.services.applying import case_material_upload
 from onewindow.cases.services.instant import case_submit_and_try_instant
@@ -217,7 +217,11 @@ def case_detail(request, case_id: int):
             summary="办件状态", operation_id="cases_status")
 def case_status(request, case_id: int):
     """轻量的进度查询：状态、各时限（工作日）及颜色、下一步。"""
-    return _status(_case(request, case_id, related=()), request.auth)
+    try:
+        case = case_status_get_for_user(user=request.auth, pk=case_id)
+    except Http404:
+        raise HttpError(404, _("办件不存在。")) from None
+    return _status(case, request.auth)
 
 
 @router.post(CASE_PATH + "/materials/{int:requirement_id}",

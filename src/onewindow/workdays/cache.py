@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Prefetch
 
 from onewindow.workdays.enums import YearStatus
@@ -55,7 +56,11 @@ def drop() -> None:
 
 
 def current_token() -> str | None:
-    return CalendarVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    # Read on every request: a plain statement, not an ORM query to compile each time.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {CalendarVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def load_calendar(token: str | None) -> WorkCalendar:
