@@ -122,7 +122,9 @@ class Case(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number or _('草稿')} {self.item.name if self.item_id else ''}".strip()
+        # The title (the item's or bundle's name when applied for), not the item row: every
+        # audit event names its case, and a move should not fetch a row only to print it.
+        return f"{self.number or _('草稿')} {self.title}".strip()
 
     # --- the state machine: moves only ------------------------------------------------------
     @transition(field=state, source=[S.DRAFT, S.RETURNED], target=S.SUBMITTED)
