@@ -8,9 +8,11 @@ the commit). An error anywhere rolls the whole transaction back: nothing is half
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from functools import cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
@@ -23,10 +25,43 @@ from onewindow.workdays.errors import CalendarNotCovered
 
 
 def lock_case(case_id: int) -> Case:
-    """Fetch and lock the case row. Call inside a transaction."""
-    # No joins: compiling and loading the item's ~45 columns cost more than the lazy fetch
-    # that the few moves which need the item (documents, materials) make.
-    return Case.objects.select_for_update().get(pk=case_id)
+    """Fetch and lock the case row. Call inside a transaction. Raises Case.DoesNotExist.
+
+    Every move starts here, so the statement is written out rather than compiled by the ORM
+    each time (that cost several times the query); no joins: the few moves which need the
+    item (documents, materials) fetch it lazily. The loaded values are kept so that `save_changes`
+    writes only what the move changed."""
+    case = next(iter(Case.objects.raw(_lock_sql(connection.vendor), [case_id])), None)
+    if case is None:
+        raise Case.DoesNotExist(f"case {case_id}")
+    case._as_locked = _values(case)
+    return case
+
+
+def save_changes(case: Case) -> None:
+    """Save the fields changed since `lock_case` (all of them for a case not loaded there)."""
+    before = getattr(case, "_as_locked", None)
+    if before is None:
+        case.save()
+        return
+    after = _values(case)
+    changed = [name for name, value in after.items() if before.get(name) != value]
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])  # auto_now: only when named
+    case._as_locked = after
+
+
+def _values(case: Case) -> dict:
+    # Copies of dicts and lists: a form's data changed in place must still count as changed.
+    return {f.attname: copy.deepcopy(v) if isinstance(v := getattr(case, f.attname),
+                                                        (dict, list)) else v
+            for f in Case._meta.concrete_fields if not f.primary_key}
+
+
+@cache
+def _lock_sql(vendor: str) -> str:
+    lock = " FOR UPDATE" if vendor == "postgresql" else ""  # SQLite: BEGIN IMMEDIATE locks
+    return f"SELECT * FROM {Case._meta.db_table} WHERE id = %s{lock}"
 
 
 def require(actor, perm: str, case: Case, message: str) -> None:
@@ -52,7 +87,7 @@ def transition(*, case_id: int, action: str, actor, perm: str | None, note: str 
     old = case.state
     move()
     details = _run(apply, case)
-    case.save()
+    save_changes(case)
     audit_record(actor=actor, action=f"case_{event or action}", obj=case,
                  old={"state": old}, new={"state": case.state, **(details or {})}, note=note)
     notify.case_event(case, event or action)
@@ -70,7 +105,7 @@ def record(*, case_id: int, action: str, actor, perm: str | None, note: str = ""
     if perm is not None:
         require(actor, perm, case, _forbidden_message())
     details = _run(apply, case)
-    case.save()
+    save_changes(case)
     audit_record(actor=actor, action=f"case_{action}", obj=case, new=details, note=note)
     notify.case_event(case, action)
     return case
