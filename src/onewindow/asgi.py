@@ -1,7 +1,7 @@
 """The ASGI application: Django's HTTP views and the WebSocket consumers (Channels).
 
 Serve it with daphne (`daphne onewindow.asgi:application`) or uvicorn; `runserver` and
-`onewindow demo` serve it too (daphne is first in INSTALLED_APPS).
+`onewindow demo` serve it too (for those two commands daphne is first in INSTALLED_APPS).
 """
 
 import os

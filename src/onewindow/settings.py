@@ -1,5 +1,6 @@
 """Django settings. Values that differ between machines come from `config.Config`."""
 
+import sys
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -15,9 +16,12 @@ ALLOWED_HOSTS = CONFIG.allowed_hosts
 CSRF_TRUSTED_ORIGINS = CONFIG.csrf_trusted_origins
 SITE_URL = CONFIG.site_url
 
+# daphne first, so that `runserver` (and `onewindow demo`) serves ASGI: HTTP and WebSocket.
+# Only for those commands: daphne loads Twisted, some 35 MB in every production worker that
+# never uses it (gunicorn, uvicorn and daphne itself serve `onewindow.asgi` / `.wsgi` directly).
+SERVES_WITH_RUNSERVER = sys.argv[1:2] in (["runserver"], ["demo"])
 INSTALLED_APPS = [
-    # First, so that `runserver` (and `onewindow demo`) serves ASGI: HTTP and WebSocket.
-    "daphne",
+    *(["daphne"] if SERVES_WITH_RUNSERVER else []),
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

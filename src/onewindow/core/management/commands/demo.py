@@ -37,8 +37,9 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             # DEBUG is off by default; --insecure lets runserver serve the static files anyway.
             runserver_args.append("--insecure")
-        # daphne is first in INSTALLED_APPS, so this runserver is daphne's: it serves the ASGI
-        # application (HTTP and the bidding session's WebSocket) from one process.
+        # For `demo`, daphne is first in INSTALLED_APPS (settings.SERVES_WITH_RUNSERVER), so
+        # this runserver is daphne's: it serves the ASGI application (HTTP and the bidding
+        # session's WebSocket) from one process.
         call_command("runserver", *runserver_args)
 
 
