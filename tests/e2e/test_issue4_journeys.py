@@ -133,3 +133,80 @@ def test_instant_filing_approved_and_certificate_downloads(journey, filing):
     case = Case.objects.get(number=number)
     assert case.state == CaseState.COMPLETED and case.decision == "approved"
     assert journey.csp_errors == []
+
+
+# --- the demo zone's construction-start bundle: eight parts, every department at once -------
+
+@pytest.fixture
+def demo_bundle(db):
+    """The demo catalog as `onewindow demo` seeds it, an applicant of a demo-like enterprise,
+    and a reviewer and an approver in each department the bundle's parts go to."""
+    from onewindow.catalog.models import Bundle
+    from onewindow.core.seeding import seed_demo
+    from tests.factories import EnterpriseFactory, UserFactory
+
+    seed_demo(with_users=False)
+    bundle = Bundle.objects.get(code="construction-start")
+    enterprise = EnterpriseFactory(name="青岛启明智能科技有限公司")
+    applicant = UserFactory(username="applicant", role="applicant")
+    applicant.memberships.create(enterprise=enterprise)
+    departments = {entry.item.department for entry in bundle_form_spec(bundle).entries}
+    staff = {d.pk: (UserFactory(username=f"r-{d.code}", role="reviewer", department=d),
+                    UserFactory(username=f"a-{d.code}", role="approver", department=d))
+             for d in departments}
+    return SimpleNamespace(bundle=bundle, enterprise=enterprise, applicant=applicant,
+                           clerk=UserFactory(username="clerk", role="window_clerk"), staff=staff)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_demo_construction_start_eight_parts_one_form_finish_in_parallel(
+        journey, demo_bundle, freeze_today):
+    freeze_today(MONDAY)
+    bz = demo_bundle
+    spec_all = bundle_form_spec(bz.bundle)
+    assert len(spec_all.entries) == 8  # 施工许可 + 7 related items
+    page = journey.open(bz.applicant)
+    page.goto(f"{journey.url}/catalog/bundles/{bz.bundle.code}/")
+    page.get_by_role("link", name="一表申请", exact=True).click()
+    choose_enterprise(page, bz.enterprise)
+    page.get_by_role("heading", name="申请表（一表申请）").wait_for()
+    fill_contact(page, "启明智能产业园二期")
+    for entry in spec_all.optional:  # road occupation and night construction: wanted too
+        page.get_by_label(entry.item.name).check()
+    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("heading", name="申请表（一表申请）").wait_for()
+
+    spec = bundle_form_spec(bz.bundle, optional_item_ids=[e.item.pk for e in spec_all.optional])
+    assert page.locator(".material-row").count() == len(spec.asked)  # each document once
+    asked_names = [s.name for s in spec.asked]
+    assert len(asked_names) == len(set(asked_names))
+    for n, slot in enumerate(s for s in spec.asked if s.required):
+        upload(page, SimpleNamespace(pk=slot.key),
+               small_pdf(journey.files / f"demo-{n}.pdf", f"材料{n}"))
+    page.get_by_role("button", name="提交申请").click()
+    message = page.locator(".messages", has_text="申请已提交").inner_text()
+    number = re.search(r"办件编号 (\w+)", message).group(1)
+
+    parent = Case.objects.get(number=number)
+    children = list(parent.children.select_related("item", "department"))
+    assert len(children) == 8
+    rows = page.locator("table.bundle-parts tbody tr")
+    assert rows.count() == 8
+    # Every part is with its department at the same time: all eight submitted at once.
+    assert {c.state for c in children} == {CaseState.SUBMITTED}
+    # Each routed to its own item's department: housing, urban management, civil air defence.
+    assert [c.department_id for c in children] == [c.item.department_id for c in children]
+    assert {c.department_id for c in children} == set(bz.staff) and len(bz.staff) == 3
+
+    # The departments finish in an order of their own; the applicant watches one page.
+    for done, child in enumerate(reversed(children), start=1):
+        finish(bz, child)
+        page.reload()
+        assert "已办结" in page.locator(f"#part-{child.pk}").inner_text()
+        badge = page.locator(".case-header .badge").inner_text().strip()
+        assert (badge == "已办结") == (done == 8)
+    for n in range(8):
+        assert "准予许可" in rows.nth(n).inner_text()
+    assert Case.objects.get(pk=parent.pk).state == CaseState.COMPLETED
+    assert journey.csp_errors == []
