@@ -285,6 +285,41 @@ def test_tick_revokes_decided_case_when_tolerated_material_missed(
     assert audit_verify()[1] is None
 
 
+def test_tick_denies_when_the_items_rule_says_so(zone, tolerable, tolerated, freeze_today,
+                                                django_capture_on_commit_callbacks):
+    """Per item: this one's rule is 不予许可 for a missed deadline, with a decision letter."""
+    zone.item.tolerance_lapse = "deny"
+    zone.item.save()
+    services.case_start_review(actor=zone.reviewer, case_id=tolerated.pk)
+    freeze_today(dt.date(2026, 3, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.tick().lapsed == [f"{tolerated.number} decided"]
+    case = reload(tolerated)
+    assert (case.state, case.decision) == (CaseState.DECIDED, "denied")
+    assert "作出不予许可决定" in case.decision_reason and "环境影响登记表" in case.decision_reason
+    assert case.remedy_text.startswith("申请人如对本决定不服") and case.ended_reason == ""
+    letter = case.documents.get(kind=DocumentKind.DECISION_LETTER)
+    assert not case.documents.filter(kind=DocumentKind.CERTIFICATE).exists()
+    assert "不予" in pdf_text(letter) and "环境影响登记表" in pdf_text(letter)
+    event = events_for(case).get(action="case_tolerance_lapsed_deny")
+    assert event.actor_id is None and event.new_value["state"] == "decided"
+    assert audit_verify()[1] is None
+    told = Notification.objects.get(user=zone.applicant, verb="tolerance_lapsed_deny")
+    assert "不予许可" in told.body
+
+
+def test_tolerance_texts_state_the_items_rule(zone, tolerable, pre_review):
+    """The pledge and the notice promise what the item's rule will do, no other."""
+    zone.item.tolerance_lapse = "deny"
+    zone.item.save()
+    pledge = tolerance.tolerance_pledge_sign(actor=zone.applicant, case_id=pre_review.pk)
+    assert "同意对本申请作出不予许可决定" in pledge.text and "终止办理" not in pledge.text
+    case = tolerance.case_accept_with_tolerance(actor=zone.clerk, case_id=pre_review.pk,
+                                                missing=[tolerable.report.pk])
+    notice = pdf_text(case.documents.get(kind=DocumentKind.TOLERANCE_NOTICE))
+    assert "对本申请作出不予许可决定" in notice
+
+
 def test_tick_skips_withdrawn_case_with_material_owed(zone, tolerated, freeze_today):
     services.case_withdraw(actor=zone.applicant, case_id=tolerated.pk)
     freeze_today(dt.date(2026, 3, 5))

@@ -111,3 +111,8 @@ class VerificationStatus(models.TextChoices):
     OPEN = "open", _("待核查")
     PASSED = "passed", _("核查属实")
     FAILED = "failed", _("核查不实")
+
+
+# What a denial tells the applicant of their remedies (Art. 38), unless the approver words it.
+DEFAULT_REMEDY = _("申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
+                   "或者在六个月内依法向人民法院提起行政诉讼。")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases import services
 from onewindow.cases.enums import (
+    DEFAULT_REMEDY,
     CaseState,
     ClockColour,
     Decision,
@@ -28,7 +29,7 @@ from onewindow.cases.selectors_staff import (
     queue_items,
 )
 from onewindow.cases.services import commitment, tolerance
-from onewindow.cases.services.review import DEFAULT_REMEDY, MAX_EXTENSION_DAYS
+from onewindow.cases.services.review import MAX_EXTENSION_DAYS
 
 TEXT_MAX = 2000
 

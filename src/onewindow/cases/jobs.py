@@ -10,7 +10,8 @@
    accepted from receipt (`services.case_deem_accepted`, each case in its own transaction).
    A case deemed accepted is then scanned again: its legal clock started on receipt.
 3. Tolerated materials (容缺) past their deadline: the case ends as the applicant's pledge said
-   (`services.tolerance.case_tolerance_lapse`: terminated, or revoked if decided already).
+   (`services.tolerance.case_tolerance_lapse`: terminated or denied as the item says, or
+   revoked if decided already).
 4. Commitment checks (告知承诺) past their deadline: raised once to the supervisors
    (`services.commitment.verification_escalate`).
 Every write goes through `services.core` (row lock, audit event, notifications).

@@ -217,6 +217,8 @@ APPLICANT_MESSAGES.update({
     "tolerance_lapsed": _("您未在期限内补交容缺材料，依照您的承诺，本申请已终止办理。"),
     "tolerance_lapsed_revoke": _("您未在期限内补交容缺材料，依照您的承诺，已作出的行政许可决定"
                                  "已撤销。"),
+    "tolerance_lapsed_deny": _("您未在期限内补交容缺材料，依照您的承诺，本申请已作出不予许可决定，"
+                               "请查看决定书。"),
     "verification_passed": _("经核查，您的告知承诺内容属实，核查已完成。"),
     "verification_failed": _("经核查，您的告知承诺内容不属实，已作出的行政许可决定已依法撤销。"),
 })
@@ -225,6 +227,8 @@ STAFF_MESSAGES.update({
                                               "作出决定。"))],
     "tolerance_material_received": [("reviewers", _("申请人已补交容缺材料，请查看。"))],
     "tolerance_lapsed": [("reviewers", _("申请人逾期未补交容缺材料，办件已终止办理。"))],
+    "tolerance_lapsed_deny": [("reviewers", _("申请人逾期未补交容缺材料，已依事项规定作出不予许可"
+                                              "决定。"))],
     "tolerance_lapsed_revoke": [("reviewers", _("申请人逾期未补交容缺材料，许可决定已撤销。")),
                                 ("supervisors", _("容缺材料逾期未补交，许可决定已撤销。"))],
     "verification_task_created": [("reviewers", _("以告知承诺方式准予许可的办件，请在核查期限内"

@@ -76,3 +76,11 @@ FILE_TYPES = ("pdf", "jpg", "png", "ofd")
 class ImportKind(models.TextChoices):
     EXCEL = "excel", _("Excel 导入")
     JSON = "json", _("目录数据导入")
+
+
+class ToleranceLapse(models.TextChoices):
+    """What ends a 容缺 case whose owed material did not come by its deadline (per item, as the
+    item's rules say); a decision already made is revoked in either case."""
+
+    TERMINATE = "terminate", _("终止办理")
+    DENY = "deny", _("作出不予许可决定")

@@ -18,6 +18,7 @@ from onewindow.catalog.enums import (
     MaterialForm,
     MaterialSource,
     OnlineDepth,
+    ToleranceLapse,
 )
 
 
@@ -89,6 +90,11 @@ class ServiceItem(models.Model):
                                       default=HandlingScope.ZONE)
     instant_approval = models.BooleanField(_("秒批秒办"), default=False)
     commitment_allowed = models.BooleanField(_("告知承诺"), default=False)
+    tolerance_lapse = models.CharField(
+        _("容缺材料逾期未补交时"), max_length=16, choices=ToleranceLapse.choices,
+        default=ToleranceLapse.TERMINATE,
+        help_text=_("按本事项的规定：终止办理，或作出不予许可决定；已作出许可决定的，一律依法撤销。"))
+
     # The guide
     conditions = models.TextField(_("受理条件"), blank=True)
     legal_basis = models.TextField(_("设定依据"), blank=True)
@@ -116,6 +122,12 @@ class ServiceItem(models.Model):
 
     def __str__(self):
         return self.name
+
+    def tolerance_lapse_consequence(self) -> str:
+        """What the pledge, the notice and the applicant's page say follows a missed deadline."""
+        if self.tolerance_lapse == ToleranceLapse.DENY:
+            return _("对本申请作出不予许可决定")
+        return _("终止办理本申请")
 
     def clean(self):
         # Items loaded in bulk from another system's catalog arrive without time limits; they

@@ -159,6 +159,11 @@ class Case(models.Model):
     def terminate(self):
         pass
 
+    @transition(field=state, source=[S.ACCEPTED_WITH_TOLERANCE, S.IN_REVIEW, S.SUSPENDED],
+                target=S.DECIDED)
+    def deny_on_lapse(self):
+        """容缺: an owed material missed its deadline and the item's rule is to deny."""
+
     @transition(field=state, source=list(REVOCABLE_STATES), target=S.REVOKED)
     def revoke(self):
         pass

@@ -46,8 +46,8 @@ def tolerance_notice(case, ctx: Context) -> Content:
           "的，请携带原件到政务服务大厅窗口提交。")
         % {"site": site_name(), "url": settings.SITE_URL + reverse("cases:mine")},
         _("补齐全部材料前，本机关继续审查，但不作出行政许可决定。逾期未补交的后果：期限届满仍未"
-          "补交全部材料的，本机关将按照您（单位）的承诺终止办理本申请；已作出行政许可决定的，"
-          "依法撤销该决定。"),
+          "补交全部材料的，本机关将按照您（单位）的承诺%(then)s；已作出行政许可决定的，"
+          "依法撤销该决定。") % {"then": case.item.tolerance_lapse_consequence()},
     ]
     return Content(title=str(DocumentKind.TOLERANCE_NOTICE.label),
                    issued_what=_("容缺受理，限期补交材料%(n)s项") % {"n": len(owed)},

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from onewindow.cases import clocks, documents
 from onewindow.cases.enums import (
+    DEFAULT_REMEDY,
     CaseState,
     Decision,
     DocumentKind,
@@ -23,9 +23,6 @@ from onewindow.cases.services.core import record, transition
 from onewindow.cases.services.tolerance import tolerance_require_all_received
 
 MAX_EXTENSION_DAYS = 10  # Art. 42: once, by at most 10 working days
-DEFAULT_REMEDY = gettext_lazy(
-    "申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
-    "或者在六个月内依法向人民法院提起行政诉讼。")
 
 
 def case_start_review(*, actor, case_id: int):

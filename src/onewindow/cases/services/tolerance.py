@@ -8,7 +8,8 @@ The rules (domain/service-quality.md; issue 4 point 3):
   does not come; the deadline is no later than the promised limit;
 - each missing material has its own clock (`ToleratedMaterial.due`); the case may be reviewed
   meanwhile but not decided (`tolerance_require_all_received`, called by `case_decide`);
-- a deadline missed ends the case (`case_tolerance_lapse`, run by the clock job): terminated, or
+- a deadline missed ends the case (`case_tolerance_lapse`, run by the clock job) as the item's
+  rule (`ServiceItem.tolerance_lapse`) says: terminated, or denied with a decision letter; or
   revoked when it was decided already.
 """
 
@@ -19,13 +20,17 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from onewindow.cases import clocks, documents, uploads
 from onewindow.cases.enums import (
     CLOSED_STATES,
+    DEFAULT_REMEDY,
     PRE_ACCEPTANCE_STATES,
     REVOCABLE_STATES,
     TERMINABLE_STATES,
+    CaseState,
+    Decision,
     DocumentKind,
     PauseKind,
     PledgeChannel,
@@ -37,6 +42,7 @@ from onewindow.cases.services.applying import material_record, missing_materials
 from onewindow.cases.services.commitment import outcome_documents_revoke
 from onewindow.cases.services.core import lock_case, record, require, transition
 from onewindow.cases.services.intake import _check_claim
+from onewindow.catalog.enums import ToleranceLapse
 from onewindow.catalog.guide import material_counts_text
 from onewindow.catalog.models import MaterialRequirement
 
@@ -78,9 +84,10 @@ def pledge_text(case) -> str:
     names = "、".join(m.name for m in tolerable_requirements(case.item)) or _("（无）")
     return _("本人/本单位申请对“%(item)s”（办件编号%(number)s）予以容缺受理，并郑重承诺：一、已提交"
              "的申请材料真实、合法、有效；二、对窗口一次性告知的所缺材料（本事项可容缺的材料为：%(names)s），"
-             "按告知的形式在告知的期限内（不晚于承诺办结期限）补交齐全；三、逾期未补交的，同意终止办理"
-             "本申请；已作出行政许可决定的，同意依法撤销该决定，并承担由此产生的一切后果。") % {
-        "item": case.item.name, "number": case.number or "—", "names": names}
+             "按告知的形式在告知的期限内（不晚于承诺办结期限）补交齐全；三、逾期未补交的，同意%(then)s；"
+             "已作出行政许可决定的，同意依法撤销该决定，并承担由此产生的一切后果。") % {
+        "item": case.item.name, "number": case.number or "—", "names": names,
+        "then": case.item.tolerance_lapse_consequence()}
 
 
 def form_text(requirement) -> str:
@@ -258,12 +265,23 @@ def lapsed_tolerance_case_ids(*, on: dt.date) -> list[int]:
 
 
 def case_tolerance_lapse(*, case_id: int) -> Case:
-    """A tolerated material did not come by its deadline: end the case as the pledge said —
-    terminated, or, when decided already, the decision revoked. Run by the clock job."""
-    case = Case.objects.only("state").get(pk=case_id)
+    """A tolerated material did not come by its deadline: end the case as the item's rule and
+    the pledge say — terminated, or denied (不予许可, with its decision letter); when decided
+    already, the decision revoked. Run by the clock job."""
+    case = Case.objects.select_related("item").only("state", "item__tolerance_lapse").get(
+        pk=case_id)
     if case.state in REVOCABLE_STATES:
         return _lapse(case_id, action="revoke", event="tolerance_lapsed_revoke")
+    if case.item.tolerance_lapse == ToleranceLapse.DENY and case.state in DENIABLE_STATES:
+        return _lapse(case_id, action="deny_on_lapse", event="tolerance_lapsed_deny")
     return _lapse(case_id, action="terminate", event="tolerance_lapsed")
+
+
+# Where the item's rule may deny: after acceptance, before a decision.
+DENIABLE_STATES = frozenset({CaseState.ACCEPTED_WITH_TOLERANCE, CaseState.IN_REVIEW,
+                             CaseState.SUSPENDED})
+LAPSE_OUTCOMES = {"revoke": _lazy("撤销许可决定"), "terminate": _lazy("终止办理"),
+                  "deny_on_lapse": _lazy("作出不予许可决定")}
 
 
 def _lapse(case_id: int, *, action: str, event: str) -> Case:
@@ -278,15 +296,22 @@ def _lapse(case_id: int, *, action: str, event: str) -> Case:
             owed.status, owed.lapsed_at = ToleratedMaterialStatus.LAPSED, now
             owed.save(update_fields=["status", "lapsed_at"])
         names = "、".join(m.requirement.name for m in late)
-        case.ended_reason = _("容缺材料（%(names)s）逾期未补交（补交期限%(due)s），依照申请人的"
-                              "容缺承诺%(what)s。") % {
+        reason = _("容缺材料（%(names)s）逾期未补交（补交期限%(due)s），依照申请人的"
+                   "容缺承诺%(what)s。") % {
             "names": names, "due": max(m.due for m in late).isoformat(),
-            "what": _("撤销许可决定") if action == "revoke" else _("终止办理")}
+            "what": LAPSE_OUTCOMES[action]}
         case.pauses.filter(kind=PauseKind.SPECIAL_PROCEDURE, ended_on__isnull=True) \
             .update(ended_on=today)
-        revoked = outcome_documents_revoke(case=case, actor=None, reason=case.ended_reason) \
-            if action == "revoke" else []
-        return {"lapsed": [m.requirement.name for m in late], "reason": case.ended_reason,
+        revoked = []
+        if action == "deny_on_lapse":  # a decision, with its letter and the remedy (Art. 38)
+            case.decision, case.decision_reason = Decision.DENIED, reason
+            case.remedy_text, case.decided_at = str(DEFAULT_REMEDY), timezone.now()
+            documents.issue(case=case, kind=DocumentKind.DECISION_LETTER, actor=None)
+        else:
+            case.ended_reason = reason
+        if action == "revoke":
+            revoked = outcome_documents_revoke(case=case, actor=None, reason=reason)
+        return {"lapsed": [m.requirement.name for m in late], "reason": reason,
                 "revoked_documents": revoked}
 
     return transition(case_id=case_id, action=action, actor=None, perm=None, event=event,
