@@ -15,6 +15,7 @@ from onewindow.accounts.models import (
     Enterprise,
     User,
 )
+from onewindow.core.db import raw_first
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
@@ -26,8 +27,8 @@ def user_for_api_key(key: str) -> User | None:
     several times its running): the owner's row, the token's id, and whether the token's
     last-used time is older than a minute."""
     now = timezone.now()
-    owner = next(iter(User.objects.raw(_token_owner_sql(), [now - LAST_USED_RESOLUTION,
-                                                            ApiToken.hash_key(key)])), None)
+    owner = raw_first(User, _token_owner_sql(), [now - LAST_USED_RESOLUTION,
+                                                 ApiToken.hash_key(key)])
     if owner is None:
         return None
     if owner.token_stale:

@@ -30,6 +30,8 @@ CLOSED_STATES = frozenset({S.NOT_ACCEPTED, S.DELIVERED, S.WITHDRAWN, S.TERMINATE
 # A tolerated material that never came, or a parent bundle ended: the case ends without a decision.
 TERMINABLE_STATES = frozenset({S.SUBMITTED, S.PRE_REVIEW, S.RETURNED, S.ACCEPTED,
                                S.ACCEPTED_WITH_TOLERANCE, S.IN_REVIEW, S.SUSPENDED})
+# 容缺 with a deny rule: a missed deadline after acceptance and before a decision is denied.
+DENIABLE_STATES = frozenset({S.ACCEPTED_WITH_TOLERANCE, S.IN_REVIEW, S.SUSPENDED})
 # A decision granted on a commitment (告知承诺) that later fails verification is revoked.
 REVOCABLE_STATES = frozenset({S.DECIDED, S.COMPLETED, S.DELIVERED})
 OPEN_STATES = frozenset(set(S) - CLOSED_STATES - {S.DRAFT})

@@ -145,8 +145,7 @@ def notify_users(users, *, verb: str, title: str, body: str = "", link: str = ""
             notifications = Notification.objects.bulk_create(
                 Notification(user=user, verb=verb[:40], title=title[:200], body=body, link=link)
                 for user in recipients.values())
-        for notification in notifications:
-            send_external(notification)
+        send_all_external(notifications)
 
     transaction.on_commit(create, robust=True)
 

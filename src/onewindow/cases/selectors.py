@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -13,6 +14,7 @@ from onewindow.accounts.models import EnterpriseMembership
 from onewindow.accounts.selectors import agent_case_filter
 from onewindow.cases.enums import OPEN_STATES, PRE_ACCEPTANCE_STATES, CaseState
 from onewindow.cases.models import Case, ClockPause
+from onewindow.core.db import raw_first
 
 LIST_RELATED = ("item", "department", "applicant", "enterprise", "claimed_by")
 
@@ -48,9 +50,13 @@ STATUS_FIELDS = ("number", "state", "item_id", "bundle_id", "parent_id", "depart
                  "pre_review_due", "accepted_on", "decided_at", "legal_limit_days",
                  "extension_days", "promised_limit_days", "legal_due", "promised_due",
                  "due_provisional")
-STATUS_SQL = (f"SELECT c.id, {', '.join('c.' + f for f in STATUS_FIELDS)}, EXISTS (SELECT 1 FROM "
-              f"cases_clockpause p WHERE p.case_id = c.id) AS has_pauses FROM cases_case c "
-              f"WHERE c.id = %s")
+
+
+@cache
+def _status_sql() -> str:
+    columns = ", ".join("c." + f for f in STATUS_FIELDS)
+    return (f"SELECT c.id, {columns}, EXISTS (SELECT 1 FROM {ClockPause._meta.db_table} p "
+            f"WHERE p.case_id = c.id) AS has_pauses FROM {Case._meta.db_table} c WHERE c.id = %s")
 
 
 def case_status_get_for_user(*, user, pk: int) -> Case:
@@ -59,7 +65,7 @@ def case_status_get_for_user(*, user, pk: int) -> Case:
     clocks need, none for the pauses when the case has none. Who may see it is decided on
     the row by the same rule as `visible_cases` (tests/cases/test_selectors.py holds the two
     together): the `cases.view_case` predicate, and a draft only for its applicant side."""
-    case = next(iter(Case.objects.raw(STATUS_SQL, [pk])), None)
+    case = raw_first(Case, _status_sql(), [pk])
     if case is None or not user.has_perm("cases.view_case", case) or (
             case.state == CaseState.DRAFT and user.role != Role.SYSTEM_ADMIN
             and not user.has_perm("cases.apply", case)):

@@ -13,6 +13,7 @@ from django_fsm import FSMField, transition
 from onewindow.accounts.models import Department, Enterprise
 from onewindow.cases.enums import (
     DECISION_CLOCK_STATES,
+    DENIABLE_STATES,
     PRE_ACCEPTANCE_STATES,
     REVOCABLE_STATES,
     TERMINABLE_STATES,
@@ -159,8 +160,7 @@ class Case(models.Model):
     def terminate(self):
         pass
 
-    @transition(field=state, source=[S.ACCEPTED_WITH_TOLERANCE, S.IN_REVIEW, S.SUSPENDED],
-                target=S.DECIDED)
+    @transition(field=state, source=list(DENIABLE_STATES), target=S.DECIDED)
     def deny_on_lapse(self):
         """容缺: an owed material missed its deadline and the item's rule is to deny."""
 

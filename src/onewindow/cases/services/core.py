@@ -21,6 +21,7 @@ from onewindow.cases import notify
 from onewindow.cases.errors import CalendarGap, CaseForbidden, IllegalTransition
 from onewindow.cases.models import Case
 from onewindow.cases.services import bundles
+from onewindow.core.db import raw_first
 from onewindow.workdays.errors import CalendarNotCovered
 
 
@@ -31,7 +32,7 @@ def lock_case(case_id: int) -> Case:
     each time (that cost several times the query); no joins: the few moves which need the
     item (documents, materials) fetch it lazily. The loaded values are kept so that `save_changes`
     writes only what the move changed."""
-    case = next(iter(Case.objects.raw(_lock_sql(connection.vendor), [case_id])), None)
+    case = raw_first(Case, _lock_sql(connection.vendor), [case_id])
     if case is None:
         raise Case.DoesNotExist(f"case {case_id}")
     case._as_locked = _values(case)

@@ -26,10 +26,10 @@ from onewindow.cases import clocks, documents, uploads
 from onewindow.cases.enums import (
     CLOSED_STATES,
     DEFAULT_REMEDY,
+    DENIABLE_STATES,
     PRE_ACCEPTANCE_STATES,
     REVOCABLE_STATES,
     TERMINABLE_STATES,
-    CaseState,
     Decision,
     DocumentKind,
     PauseKind,
@@ -277,11 +277,8 @@ def case_tolerance_lapse(*, case_id: int) -> Case:
     return _lapse(case_id, action="terminate", event="tolerance_lapsed")
 
 
-# Where the item's rule may deny: after acceptance, before a decision.
-DENIABLE_STATES = frozenset({CaseState.ACCEPTED_WITH_TOLERANCE, CaseState.IN_REVIEW,
-                             CaseState.SUSPENDED})
-LAPSE_OUTCOMES = {"revoke": _lazy("撤销许可决定"), "terminate": _lazy("终止办理"),
-                  "deny_on_lapse": _lazy("作出不予许可决定")}
+LAPSE_OUTCOMES = {"revoke": _lazy("撤销许可决定"), "terminate": ToleranceLapse.TERMINATE.label,
+                  "deny_on_lapse": ToleranceLapse.DENY.label}
 
 
 def _lapse(case_id: int, *, action: str, event: str) -> Case:
