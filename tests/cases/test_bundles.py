@@ -10,15 +10,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.audit.selectors import audit_verify, events_for
 from onewindow.cases import clocks, services
-from onewindow.cases.enums import CaseState
+from onewindow.cases.enums import CaseState, DocumentKind
 from onewindow.cases.errors import CaseInputError
-from onewindow.cases.models import Case
+from onewindow.cases.models import Case, ProvidedMaterial
 from onewindow.cases.selectors_bundles import (
     bundle_form_spec,
     case_display_title,
+    provided_materials,
     provided_requirement_ids,
 )
 from onewindow.cases.services import bundles
+from onewindow.cases.services.documents import document_revoke
 from onewindow.workdays.selectors import add_working_days
 from tests.cases.conftest import PDF, reload
 from tests.factories import (
@@ -272,6 +274,56 @@ def test_bundle_submit_child_is_not_asked_what_its_sibling_produces(bz):
     produced = night.item.materials.get(name="建筑工程施工许可证")
     assert provided_requirement_ids(night) == {produced.pk}
     assert provided_requirement_ids(child_of(parent, bz.permit)) == set()
+
+
+def test_bundle_permit_certificate_is_attached_to_the_night_part_when_issued(bz):
+    parent = submit_bundle(bz, optional=[bz.night])
+    night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
+    produced = night.item.materials.get(name="建筑工程施工许可证")
+    waiting = provided_materials(night)[produced.pk]
+    assert (waiting.producer_item, waiting.producer, waiting.document) == (bz.permit, permit, None)
+
+    finish(bz, permit)
+    certificate = permit.documents.get(kind=DocumentKind.CERTIFICATE)
+    attached = night.provided_materials.get()
+    assert (attached.requirement, attached.document) == (produced, certificate)
+    assert provided_materials(night)[produced.pk].document == certificate
+    event = events_for(night).get(action="case_material_provided")
+    assert event.actor == bz.staff[bz.housing.pk][1]  # the approver whose decision issued it
+    assert event.new_value == {"material": "建筑工程施工许可证", "document": certificate.number,
+                               "from_case": permit.number}
+    assert audit_verify()[1] is None
+    # Nothing else receives it: the other parts do not need the permit.
+    assert ProvidedMaterial.objects.count() == 1
+
+
+def test_bundle_provided_certificate_revoked_shows_revoked_on_the_next_part(bz):
+    parent = submit_bundle(bz, optional=[bz.night])
+    night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
+    finish(bz, permit)
+    certificate = permit.documents.get(kind=DocumentKind.CERTIFICATE)
+    document_revoke(actor=bz.staff[bz.housing.pk][1], document_id=certificate.pk,
+                             reason="以欺骗手段取得")
+    (provided,) = provided_materials(night).values()
+    assert provided.revoked
+
+
+def test_bundle_denied_part_attaches_nothing(bz):
+    parent = submit_bundle(bz, optional=[bz.night])
+    night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
+    finish(bz, permit, decision="denied", reason="用地批准手续不全")
+    assert reload(night).state == S.SUBMITTED  # the bundle's rule: the others continue
+    assert not ProvidedMaterial.objects.exists()
+    assert not events_for(night).filter(action="case_material_provided").exists()
+
+
+def test_bundle_withdrawn_part_receives_nothing(bz):
+    parent = submit_bundle(bz, optional=[bz.night])
+    night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
+    services.case_withdraw(actor=bz.applicant, case_id=night.pk, reason="不再夜间施工")
+    finish(bz, permit)
+    assert permit.documents.filter(kind=DocumentKind.CERTIFICATE).exists()
+    assert not ProvidedMaterial.objects.exists()
 
 
 def test_bundle_submit_same_key_twice_gives_one_parent(bz):

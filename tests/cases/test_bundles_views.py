@@ -183,3 +183,28 @@ def test_bundle_staff_summary_refused_to_applicant_and_other_department(client, 
     assert client.get(url).status_code == 404
     client.force_login(UserFactory(role="reviewer", department=bz.fire))
     assert client.get(url).status_code == 404
+
+
+def test_night_part_pages_show_the_permit_as_provided_then_its_certificate(client, bz):
+    parent = submit_bundle(bz, optional=[bz.night])
+    night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
+    night_reviewer = bz.staff[bz.urban.pk][0]
+    staff_url = reverse("cases:staff_detail", args=[night.pk])
+    client.force_login(night_reviewer)
+    page = body(client.get(staff_url))
+    assert "由本一件事中的「建筑工程施工许可证核发（一件事）」办理结果提供" in page
+    assert "尚未办出" in page
+
+    finish(bz, permit)
+    certificate = permit.documents.get(kind="certificate")
+    for user, url in ((night_reviewer, staff_url),
+                      (bz.applicant, reverse("cases:detail", args=[night.pk]))):
+        client.force_login(user)
+        page = body(client.get(url))
+        assert certificate.number in page and "已提供" in page
+        # Linked to its public verification page: the night department may not open the
+        # permit's case, but anyone may verify the certificate.
+        assert reverse("cases:verify", args=[certificate.verify_code]) in page
+    client.force_login(bz.applicant)
+    assert "其他事项办出的证照作为材料提供" in body(
+        client.get(reverse("cases:detail", args=[night.pk])))

@@ -62,7 +62,7 @@ ACTION_LABELS = {
     "bundle_accept": "一件事开始计时（首个事项受理）", "bundle_start_review": "各部门并联审查",
     "bundle_decide": "各事项均已作出决定", "bundle_complete": "一件事办结",
     "bundle_deliver": "一件事送达", "bundle_terminate": "一件事终止办理",
-    "bundle_extend": "延长一件事办理期限",
+    "bundle_extend": "延长一件事办理期限", "material_provided": "其他事项办出的证照作为材料提供",
     "instant_decide": "秒批（系统自动审批）", "instant_referred": "未能秒批，转人工办理",
 }
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.enums import CaseState, Decision
 from onewindow.cases.forms import ApplicationForm
-from onewindow.cases.models import Case, SubmittedMaterial
+from onewindow.cases.models import Case, CaseDocument, SubmittedMaterial
 from onewindow.cases.selectors import case_get_for_user, visible_cases
 from onewindow.catalog.models import Bundle, BundleItem, MaterialRequirement, ServiceItem
 
@@ -272,10 +272,40 @@ def provided_requirement_ids(case: Case) -> set[int]:
     applicant, so never 'missing'. Empty for a case outside a bundle."""
     if case.parent_id is None or case.item_id is None:
         return set()
-    parent = case.parent
-    sibling_items = list(parent.children.values_list("item_id", flat=True))
-    spec = bundle_form_spec(parent.bundle, optional_item_ids=sibling_items)
-    return {r.pk for _slot, r in spec.provided_for(case.item)}
+    return {r.pk for _slot, r in family_form_spec(case.parent).provided_for(case.item)}
+
+
+@dataclass(frozen=True)
+class Provided:
+    """A material of a part that a sibling part's result provides."""
+
+    producer_item: ServiceItem
+    producer: Case | None  # the sibling part whose result it is
+    document: CaseDocument | None  # its certificate, attached when issued
+
+    @property
+    def revoked(self) -> bool:
+        return self.document is not None and self.document.revoked_at is not None
+
+
+def provided_materials(case: Case) -> dict[int, Provided]:
+    """By requirement pk, each material of a child that a sibling's result provides: who
+    produces it and, once issued, the certificate attached (`bundles.bundle_provide_results`).
+    Empty for a case outside a bundle."""
+    if case.parent_id is None or case.item_id is None:
+        return {}
+    siblings = {c.item_id: c for c in case.parent.children.all()}
+    attached = {p.requirement_id: p.document for p in case.provided_materials
+                .select_related("document").order_by("provided_at", "pk")}  # the latest wins
+    return {r.pk: Provided(slot.provided_by, siblings.get(slot.provided_by.pk),
+                           attached.get(r.pk))
+            for slot, r in family_form_spec(case.parent).provided_for(case.item)}
+
+
+def family_form_spec(parent: Case) -> BundleFormSpec:
+    """The one form of the parts a bundle's parent actually has."""
+    chosen = list(parent.children.values_list("item_id", flat=True))
+    return bundle_form_spec(parent.bundle, optional_item_ids=chosen)
 
 
 def is_accepted(case: Case) -> bool:

@@ -28,6 +28,7 @@ from onewindow.cases.enums import OPEN_STATES, CaseState, ClockColour
 from onewindow.cases.errors import action_label
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import visible_cases
+from onewindow.cases.selectors_bundles import Provided, provided_materials
 from onewindow.catalog.models import ServiceItem
 
 S = CaseState
@@ -206,16 +207,20 @@ class MaterialSlot:
     requirement: object
     current: object | None
     earlier: list
+    provided: Provided | None = None  # 一件事: a sibling part's result, not an upload
 
 
 def material_slots(case: Case) -> list[MaterialSlot]:
-    """Each material of the item with its current file and its earlier versions."""
+    """Each material of the item with its current file and its earlier versions, or, for a
+    part of a bundle, the sibling's certificate that provides it."""
+    provided = provided_materials(case)
     slots = []
     for requirement in case.item.materials.all():
         versions = sorted((m for m in case.materials.all() if m.requirement_id == requirement.pk),
                           key=lambda m: m.uploaded_at, reverse=True)
         current = next((m for m in versions if m.is_current), None)
-        slots.append(MaterialSlot(requirement, current, [m for m in versions if m is not current]))
+        slots.append(MaterialSlot(requirement, current, [m for m in versions if m is not current],
+                                  provided.get(requirement.pk)))
     return slots
 
 

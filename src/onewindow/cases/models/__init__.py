@@ -9,7 +9,7 @@ from onewindow.cases.models.handling import (
     HelpOffer,
     ReviewStep,
 )
-from onewindow.cases.models.materials import SubmittedMaterial
+from onewindow.cases.models.materials import ProvidedMaterial, SubmittedMaterial
 from onewindow.cases.models.notifications import Notification
 from onewindow.cases.models.tolerance import (
     Commitment,
@@ -20,7 +20,7 @@ from onewindow.cases.models.tolerance import (
 
 __all__ = [
     "Case", "CaseDocument", "CaseNote", "CaseNumberSequence", "ClockPause", "CorrectionItem",
-    "CorrectionRequest", "Escalation", "HelpOffer", "Notification", "ReviewStep",
-    "SubmittedMaterial",
+    "CorrectionRequest", "Escalation", "HelpOffer", "Notification", "ProvidedMaterial",
+    "ReviewStep", "SubmittedMaterial",
 ]
 __all__ += ["Commitment", "ToleratedMaterial", "TolerancePledge", "VerificationTask"]

@@ -37,3 +37,27 @@ class SubmittedMaterial(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+
+class ProvidedMaterial(models.Model):
+    """一件事: a material of one part that another part's result provides (GovStack's rule that a
+    document one service produces is not asked of the next). Attached when the producing part's
+    certificate is issued; the document itself is the producing case's, verifiable by its code,
+    so its revocation shows here too."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT,
+                             related_name="provided_materials")
+    requirement = models.ForeignKey(MaterialRequirement, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("材料"))
+    document = models.ForeignKey("cases.CaseDocument", on_delete=models.PROTECT,
+                                 related_name="provided_to", verbose_name=_("证照"))
+    provided_at = models.DateTimeField(_("提供时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("结果共享的材料")
+        verbose_name_plural = _("结果共享的材料")
+        constraints = [models.UniqueConstraint(fields=["case", "requirement", "document"],
+                                               name="provided_material_once")]
+
+    def __str__(self):
+        return f"{self.requirement.name}: {self.document}"

@@ -37,9 +37,10 @@ from onewindow.cases.enums import (
     PRE_ACCEPTANCE_STATES,
     TERMINABLE_STATES,
     CaseState,
+    DocumentKind,
 )
 from onewindow.cases.errors import CaseInputError, IllegalTransition
-from onewindow.cases.models import Case, SubmittedMaterial
+from onewindow.cases.models import Case, ProvidedMaterial, SubmittedMaterial
 from onewindow.cases.selectors_bundles import (
     DONE_STATES,
     ENDED_STATES,
@@ -48,6 +49,7 @@ from onewindow.cases.selectors_bundles import (
     bundle_entries,
     bundle_form_spec,
     current_uploads,
+    family_form_spec,
     is_accepted,
     parent_form_spec,
     refusal,
@@ -283,6 +285,39 @@ def _submit_child(actor, child_id: int, provided: set[int]) -> Case:
 
     return core.transition(case_id=child_id, action="submit", actor=actor, perm="cases.apply",
                            apply=apply)
+
+
+# --- a part's result is the next part's material --------------------------------------------
+
+def bundle_provide_results(*, case: Case, actor) -> list[ProvidedMaterial]:
+    """Part `case` was approved: attach its certificate to every sibling part that needs it as a
+    material (a material the one form never asked, `selectors_bundles.provided_materials`),
+    each attachment audited on the part that receives it. Called by `core.transition` in the
+    approving move's transaction; a sibling that ended without its result gets nothing."""
+    certificate = (case.documents.filter(kind=DocumentKind.CERTIFICATE, revoked_at__isnull=True)
+                   .order_by("-issued_at", "-pk").first())
+    if certificate is None:
+        return []
+    spec = family_form_spec(case.parent)
+    attached = []
+    for sibling in case.parent.children.exclude(pk=case.pk).select_related("item").order_by("pk"):
+        if sibling.state in ENDED_STATES:
+            continue
+        for slot, requirement in spec.provided_for(sibling.item):
+            if slot.provided_by.pk != case.item_id:
+                continue
+            row, created = ProvidedMaterial.objects.get_or_create(
+                case=sibling, requirement=requirement, document=certificate)
+            if not created:
+                continue
+            audit_record(actor=actor, action="case_material_provided", obj=sibling,
+                         new={"material": requirement.name, "document": certificate.number,
+                              "from_case": case.number},
+                         note=_("「%(material)s」由本一件事中的办件 %(case)s 办出的证照 %(number)s "
+                                "提供。") % {"material": requirement.name, "case": case.number,
+                                            "number": certificate.number})
+            attached.append(row)
+    return attached
 
 
 # --- the parent follows its children --------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.audit.selectors import events_for
 from onewindow.cases import clocks, uploads
 from onewindow.cases.enums import OPEN_STATES, CaseState, ClockColour, Decision, DocumentKind
-from onewindow.cases.selectors_bundles import case_display_name
+from onewindow.cases.selectors_bundles import case_display_name, provided_materials
 
 S = CaseState
 DONE_STATES = frozenset({S.COMPLETED, S.DELIVERED, S.NOT_ACCEPTED, S.WITHDRAWN})
@@ -53,6 +53,7 @@ COLOUR_BADGES = {ClockColour.GREEN: "badge-ok", ClockColour.YELLOW: "badge-warn"
 PUBLIC_EVENTS = {
     "case_create": _("创建申请草稿"),
     "case_material_upload": _("上传材料"),
+    "case_material_provided": _("本一件事其他事项办出的证照作为材料提供"),
     "case_submit": _("提交申请"),
     "case_start_pre_review": _("窗口开始预审"),
     "case_return_for_correction": _("退回补正（一次性告知）"),
@@ -119,7 +120,7 @@ def public_timeline(case) -> list[dict]:
         if label is None:
             continue
         detail = ""
-        if event.action == "case_material_upload":
+        if event.action in ("case_material_upload", "case_material_provided"):
             detail = (event.new_value or {}).get("material", "")
         rows.append({"at": event.at, "label": label, "detail": detail})
     return rows
@@ -142,8 +143,9 @@ def material_rows(case, *, errors: dict | None = None) -> list[dict]:
         uploads_by_req.setdefault(material.requirement_id, []).append(material)
     correction = open_correction(case)
     asked = {i.requirement_id: i.reason for i in correction.items.all()} if correction else {}
+    provided = provided_materials(case)
     return [_row(case, req, uploads_by_req.get(req.pk, []), asked.get(req.pk, ""),
-                 correction, errors.get(req.pk, ""))
+                 correction, errors.get(req.pk, "")) | {"provided": provided.get(req.pk)}
             for req in case.item.materials.all()]
 
 
