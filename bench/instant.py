@@ -8,8 +8,9 @@ submit does: the submit move (committed), then the decision table and, in one tr
 `instant_decide` + `complete` with the acceptance notice, decision letter and certificate
 issued (their PDFs are rendered on first download, as in production, so not timed here).
 
-- latency at concurrency 1 and 8 (threads, each with its own database connection): p50, p99;
-- 143 filings (the seed's count) submitted by 8 threads as fast as they go: total seconds;
+- latency at concurrency 1 and 8 (processes, as a server's workers, each with its own database
+  connection): p50, p99;
+- 143 filings (the seed's count) submitted by 8 processes as fast as they go: total seconds;
 - the demo table's evaluations per second (compiled once, facts varied), single thread.
 Drafts and their materials are made before the clock starts.
 """
@@ -18,19 +19,19 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import multiprocessing
 import os
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 from benchenv import setup_django
 from lifecycle import server_host, server_port
 
-THREADS = 8
+WORKERS = 8
 FILINGS = 143
 PG_DATABASE = "onewindow_bench_instant"
 
@@ -99,41 +100,41 @@ def submit_timed(applicant, case_id: int) -> float:
     return elapsed
 
 
-def run_threads(drafts: list[tuple], threads: int) -> tuple[list[float], float]:
-    """Submit `drafts` from `threads` threads released together: latencies and wall time."""
+def run_workers(drafts: list[tuple], workers: int) -> tuple[list[float], float]:
+    """Submit `drafts` from `workers` processes released together, as a server's worker
+    processes would (threads of one interpreter would queue on its lock): latencies and wall
+    time. Each process has its own database connection; drafts go round robin."""
     from django.db import connections
 
-    queue = list(reversed(drafts))
-    lock, latencies, errors = threading.Lock(), [], []
-    barrier = threading.Barrier(threads + 1)
-
-    def worker():
-        try:
-            barrier.wait()
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    applicant, case_id = queue.pop()
-                elapsed = submit_timed(applicant, case_id)
-                with lock:
-                    latencies.append(elapsed)
-        except Exception as exc:  # reported after the run
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
+    connections.close_all()  # each child opens its own
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(workers + 1), context.Queue()
+    shares = [drafts[i::workers] for i in range(workers)]
+    pool = [context.Process(target=_worker, args=(share, barrier, results)) for share in shares]
+    for process in pool:
+        process.start()
     barrier.wait()
     started = time.perf_counter()
-    for thread in pool:
-        thread.join()
+    outcomes = [results.get() for _ in pool]
     wall = time.perf_counter() - started
+    for process in pool:
+        process.join()
+    errors = [o for o in outcomes if isinstance(o, str)]
     if errors:
-        raise errors[0]
-    return latencies, wall
+        raise RuntimeError(errors[0])
+    return [t for o in outcomes for t in o], wall
+
+
+def _worker(share, barrier, results) -> None:
+    from django.db import connections
+
+    try:
+        barrier.wait()
+        results.put([submit_timed(applicant, case_id) for applicant, case_id in share])
+    except Exception as exc:  # reported by the parent
+        results.put(f"{type(exc).__name__}: {exc}")
+    finally:
+        connections.close_all()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -167,17 +168,17 @@ def evaluations_per_second(seconds: float = 2.0) -> float:
 
 
 def run(label: str, cases: int) -> None:
-    item, enterprise, applicants = make_zone(THREADS)
+    item, enterprise, applicants = make_zone(WORKERS)
     for applicant, case_id in make_drafts(item, enterprise, applicants, 5):
         submit_timed(applicant, case_id)  # warm-up: imports, compiled table, calendar
     print(f"{label}:")
     sequential = make_drafts(item, enterprise, applicants[:1], cases)
-    report_latency("concurrency 1", *run_threads(sequential, 1))
+    report_latency("concurrency 1", *run_workers(sequential, 1))
     parallel = make_drafts(item, enterprise, applicants, cases)
-    report_latency(f"concurrency {THREADS}", *run_threads(parallel, THREADS))
+    report_latency(f"concurrency {WORKERS}", *run_workers(parallel, WORKERS))
     filings = make_drafts(item, enterprise, applicants, FILINGS)
-    _latencies, wall = run_threads(filings, THREADS)
-    print(f"  {FILINGS} filings, {THREADS} threads: {wall:.2f} s in all, each with its "
+    _latencies, wall = run_workers(filings, WORKERS)
+    print(f"  {FILINGS} filings, {WORKERS} processes: {wall:.2f} s in all, each with its "
           f"certificate")
     print(f"  decision table: {evaluations_per_second():,.0f} evaluations/s (one thread)")
 

@@ -209,4 +209,14 @@ def test_demo_construction_start_eight_parts_one_form_finish_in_parallel(
     for n in range(8):
         assert "准予许可" in rows.nth(n).inner_text()
     assert Case.objects.get(pk=parent.pk).state == CaseState.COMPLETED
+    # What the construction permit produced was never asked: each part that needs it shows the
+    # permit's certificate, issued by its sibling, among its materials.
+    by_item = {c.item_id: c for c in children}
+    assert spec.provided
+    for slot in spec.provided:
+        certificate = by_item[slot.provided_by.pk].documents.get(kind="certificate")
+        for requirement in slot.needed:
+            page.goto(f"{journey.url}/cases/{by_item[requirement.item_id].pk}/")
+            materials = page.get_by_role("region", name="申请材料").inner_text()
+            assert certificate.number in materials and "已提供" in materials
     assert journey.csp_errors == []

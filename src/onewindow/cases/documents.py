@@ -17,6 +17,7 @@ import secrets
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,9 +107,15 @@ def _is_user(actor) -> bool:
 
 
 def _next_number(case, kind: str) -> str:
-    # Counted under the case row lock, so two documents of one kind never share a number.
-    count = case.documents.filter(kind=kind).count() + 1
-    return f"{case.number}-{KIND_CODES[kind]}{count}"
+    # Counted under the case row lock, so two documents of one kind never share a number: the
+    # counts are read once per locked instance (one query however many documents a move
+    # issues) and kept up to date on it.
+    counts = getattr(case, "_document_counts", None)
+    if counts is None:
+        counts = case._document_counts = dict(
+            case.documents.order_by().values_list("kind").annotate(n=Count("id")))
+    counts[kind] = counts.get(kind, 0) + 1
+    return f"{case.number}-{KIND_CODES[kind]}{counts[kind]}"
 
 
 def new_verify_code() -> str:

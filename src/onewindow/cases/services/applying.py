@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,18 +110,31 @@ def _single_item(case) -> None:
 def missing_materials(case) -> list:
     """Required materials of the item with no current upload and no signed commitment (告知承诺)
     standing in for them."""
+    required = [m for m in case.item.materials.all() if m.required]
+    if not required:
+        return []
     have = (set(case.materials.filter(superseded_at__isnull=True)
                 .values_list("requirement_id", flat=True))
             | materials_covered_by_commitment(case)
             | provided_requirement_ids(case))  # 一件事: what a sibling's result provides
-    return [m for m in case.item.materials.all() if m.required and m.pk not in have]
+    return [m for m in required if m.pk not in have]
 
 
 def _next_number(year: int) -> str:
-    seq, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"GX{year}{seq.last:06d}"
+    """The year's next case number, taken in one statement: the upsert locks the year's row
+    until the transaction ends, so two submissions never get the same number (one rolled back
+    leaves its number to the next: no case ever had it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sequence_sql(), [year])
+        (last,) = cursor.fetchone()
+    return f"GX{year}{last:06d}"
+
+
+@cache
+def _sequence_sql() -> str:
+    table = CaseNumberSequence._meta.db_table  # SQLite 3.35+ and PostgreSQL alike
+    return (f"INSERT INTO {table} (year, last) VALUES (%s, 1) ON CONFLICT (year) "
+            f"DO UPDATE SET last = {table}.last + 1 RETURNING last")
 
 
 def case_submit(*, actor, case_id: int, note: str = "") -> Case:
@@ -137,7 +151,8 @@ def case_submit(*, actor, case_id: int, note: str = "") -> Case:
         if case.number is None:
             case.number = _next_number(on.year)
             case.query_code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6))
-        _close_applicant_pause(case, on)
+        else:  # a resubmission after correction: the time with the applicant ends
+            _close_applicant_pause(case, on)
         case.submitted_at = timezone.now()
         case.received_on = on
         case.pre_review_due = clocks.pre_review_due(on).date

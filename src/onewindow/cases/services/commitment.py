@@ -54,6 +54,8 @@ def commitment_of(case) -> Commitment | None:
 def materials_covered_by_commitment(case) -> frozenset[int]:
     """Ids of the required materials the case's signed commitment stands in for: what
     `missing_materials` should not ask for. Empty without a commitment."""
+    if not case.item.commitment_allowed:
+        return frozenset()
     signed = commitment_of(case)
     if signed is None:
         return frozenset()

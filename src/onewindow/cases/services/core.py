@@ -36,6 +36,11 @@ def lock_case(case_id: int) -> Case:
     case = raw_first(Case, _lock_sql(connection.vendor), [case_id])
     if case is None:
         raise Case.DoesNotExist(f"case {case_id}")
+    return track_changes(case)
+
+
+def track_changes(case: Case) -> Case:
+    """Remember the locked row's values, so that `save_changes` writes only what changes."""
     case._as_locked = _values(case)
     return case
 
@@ -83,11 +88,22 @@ def transition(*, case_id: int, action: str, actor, perm: str | None, note: str 
     case = lock_case(case_id)
     if perm is not None:
         require(actor, perm, case, _forbidden_message())
-    move = getattr(case, action)
-    if not can_proceed(move):
+    return move(case, action=action, actor=actor, note=note, apply=apply, event=event)
+
+
+def move(case: Case, *, action: str, actor, note: str = "",
+         apply: Callable[[Case], dict | None] | None = None, event: str | None = None) -> Case:
+    """`transition` for a case the caller already holds locked (`lock_case`, or
+    `track_changes` after its own `select_for_update`) in its open transaction: a service that
+    makes several moves under one lock (instant approval) makes them without a savepoint and a
+    fresh lock for each."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("core.move needs the transaction that locked the case")
+    step = getattr(case, action)
+    if not can_proceed(step):
         raise IllegalTransition(case, action)
     old = case.state
-    move()
+    step()
     details = _run(apply, case)
     save_changes(case)
     audit_record(actor=actor, action=f"case_{event or action}", obj=case,

@@ -23,7 +23,7 @@ from onewindow.cases import clocks, documents
 from onewindow.cases.enums import CaseState, Decision, DocumentKind
 from onewindow.cases.models import Case
 from onewindow.cases.services.applying import case_submit
-from onewindow.cases.services.core import lock_case, transition
+from onewindow.cases.services.core import lock_case, move, track_changes
 from onewindow.decisions import selectors as decisions
 from onewindow.decisions.engine import Result
 from onewindow.decisions.enums import Outcome
@@ -85,10 +85,11 @@ def case_try_instant(*, case_id: int) -> Attempt | None:
 
 
 def _lock_with_facts(case_id: int) -> Case:
-    """`lock_case`, with the item and the enterprise that the facts are read from (one query;
-    only the case row is locked)."""
-    return (Case.objects.select_for_update(of=("self",)).select_related("item", "enterprise")
-            .get(pk=case_id))
+    """`lock_case`, with what the facts, the documents and the notifications read (the item,
+    the enterprise, the department, the applicant) in one query; only the case row is locked."""
+    related = ("item", "enterprise", "department", "applicant")
+    return track_changes(Case.objects.select_for_update(of=("self",))
+                         .select_related(*related).get(pk=case_id))
 
 
 def _approve(case, version, result: Result, snapshot: dict) -> Attempt:
@@ -110,10 +111,10 @@ def _approve(case, version, result: Result, snapshot: dict) -> Attempt:
 
     record = decision_record_add(case=case, version=version, result=result, snapshot=snapshot,
                                  reason=reason)
-    transition(case_id=case.pk, action="instant_decide", actor=None, perm=None, note=reason,
-               apply=decide)
-    done = transition(case_id=case.pk, action="complete", actor=None, perm=None, apply=complete)
-    return Attempt(record, done)
+    # Both moves under the lock `case_try_instant` took: one transaction, no savepoints.
+    move(case, action="instant_decide", actor=None, note=reason, apply=decide)
+    move(case, action="complete", actor=None, apply=complete)
+    return Attempt(record, case)
 
 
 def _refer(case, version, result: Result, snapshot: dict) -> Attempt:
