@@ -7,7 +7,7 @@ from onewindow.audit.selectors import audit_verify
 from onewindow.cases import services
 from onewindow.cases.enums import CaseState
 from onewindow.cases.errors import IllegalTransition
-from tests.cases.conftest import race, reload
+from tests.cases.conftest import race, reload, upload_all
 
 
 @pytest.fixture
@@ -49,3 +49,17 @@ def test_case_return_and_accept_race_leave_one_consistent_outcome(postgres_only,
         assert not case.corrections.exists() and not case.pauses.exists()
     else:
         assert case.state == CaseState.RETURNED and case.accepted_on is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submissions_at_the_same_moment_get_distinct_numbers(postgres_only, zone):
+    drafts = [services.case_create_draft(actor=zone.applicant, item=zone.item) for _ in range(4)]
+    for draft in drafts:
+        upload_all(draft, zone.applicant)
+    outcomes = race(*(lambda pk=d.pk: services.case_submit(actor=zone.applicant, case_id=pk)
+                      for d in drafts))
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    numbers = sorted(reload(d).number for d in drafts)
+    assert len(set(numbers)) == 4
+    assert [int(n[-6:]) for n in numbers] == list(range(int(numbers[0][-6:]),
+                                                         int(numbers[0][-6:]) + 4))

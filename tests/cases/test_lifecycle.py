@@ -210,3 +210,31 @@ def test_case_submit_into_uncovered_year_is_clear_503_and_changes_nothing(zone, 
         services.case_submit(actor=zone.applicant, case_id=case.pk)
     assert info.value.status == 503
     assert reload(case).state == CaseState.DRAFT and reload(case).number is None
+
+
+def test_case_number_of_a_rolled_back_submission_goes_to_the_next(zone, monkeypatch):
+    from onewindow.cases.services import applying
+
+    first = services.case_create_draft(actor=zone.applicant, item=zone.item)
+    upload_all(first, zone.applicant)
+    before = services.case_submit(actor=zone.applicant, case_id=first.pk).number
+    second = services.case_create_draft(actor=zone.applicant, item=zone.item)
+    upload_all(second, zone.applicant)
+    monkeypatch.setattr(applying.clocks, "pre_review_due",
+                        lambda on: (_ for _ in ()).throw(RuntimeError("boom")))
+    with pytest.raises(RuntimeError):
+        services.case_submit(actor=zone.applicant, case_id=second.pk)
+    assert reload(second).number is None
+    monkeypatch.undo()
+    after = services.case_submit(actor=zone.applicant, case_id=second.pk).number
+    assert int(after[-6:]) == int(before[-6:]) + 1  # no gap, no case ever had it twice
+
+
+@pytest.mark.django_db(transaction=True)  # no test-wide transaction around it
+def test_core_move_outside_the_locking_transaction_is_refused(zone, submitted):
+    from onewindow.cases.services import core
+
+    case = core.lock_case(submitted.pk)  # a read, outside any transaction
+    with pytest.raises(RuntimeError):
+        core.move(case, action="start_pre_review", actor=zone.clerk)
+    assert reload(submitted).state == CaseState.SUBMITTED
