@@ -90,6 +90,12 @@ def env_database(name: str, default_sqlite: Path) -> dict:
     if not engine.endswith("postgresql"):
         raise ImproperlyConfigured(f"{name} must be a sqlite:// or postgres:// URL, not {engine}")
     cfg["TEST"] = {"NAME": f"test_{cfg['NAME']}"}
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Parameters bound by the server and a statement prepared once it has run twice on a
+        # connection: the server stops parsing and planning the same statements on every
+        # request (about half its CPU per instant filing, docs/performance.md). Off behind a
+        # pooler in transaction mode, which cannot keep a session's prepared statements.
+        cfg.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
     return cfg
 
 

@@ -7,7 +7,7 @@ from onewindow.config import Config
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
     for name in ["DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL",
-                 "UPLOAD_MAX_BYTES", "AXES_FAILURE_LIMIT"]:
+                 "UPLOAD_MAX_BYTES", "AXES_FAILURE_LIMIT", "DATABASE_PREPARED_STATEMENTS"]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ONEWINDOW_VAR_DIR", str(tmp_path))
     return monkeypatch
@@ -28,6 +28,13 @@ def test_config_reads_postgres_url(clean_env):
     db = Config.from_environ().database
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["HOST"], db["PORT"], db["NAME"]) == ("db.example", 5433, "zone")
+    assert db["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 2}
+
+
+def test_config_prepared_statements_off_for_a_transaction_pooler(clean_env):
+    clean_env.setenv("DATABASE_URL", "postgres://u:p@pgbouncer:6432/zone")
+    clean_env.setenv("DATABASE_PREPARED_STATEMENTS", "false")
+    assert "server_side_binding" not in Config.from_environ().database.get("OPTIONS", {})
 
 
 @pytest.mark.parametrize(("name", "value"), [

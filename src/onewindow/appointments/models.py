@@ -125,7 +125,7 @@ class Booking(models.Model):
                 # sorted: a set's order changes between runs, and the migration must not.
                 condition=Q(state__in=sorted(s.value for s in ACTIVE_STATES)),
                 name="booking_one_active_per_person_item_day",
-                violation_error_message=_("您当天已预约过该事项。"),
+                violation_error_message=_("您当天已预约过该事项，每人每天每个事项只能预约一次。"),
             ),
         ]
         indexes = [models.Index(fields=["applicant", "state"], name="booking_applicant_state")]
