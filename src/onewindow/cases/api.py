@@ -52,6 +52,7 @@ from onewindow.cases.api_schemas import (
     next_step,
 )
 from onewindow.cases.documents import document_pdf
+from onewindow.cases.enums import CaseState
 from onewindow.cases.errors import CaseError, CaseInputError
 from onewindow.cases.models import Case
 from onewindow.cases.notify import STAFF_CASE_ROLES
@@ -90,7 +91,9 @@ def _is_staff(user) -> bool:
 
 
 def _status(case: Case, user) -> dict:
-    return {"number": case.number, "state": case.state, "state_label": case.get_state_display(),
+    # The label from the enum: get_state_display() hashes every lazy choice on each call.
+    return {"number": case.number, "state": case.state,
+            "state_label": str(CaseState(case.state).label),
             "clocks": [_clock(c) for c in clocks.clocks(case)],
             "next_step": next_step(case.state, staff=_is_staff(user))}
 
