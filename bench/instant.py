@@ -11,7 +11,8 @@ issued (their PDFs are rendered on first download, as in production, so not time
 - latency at concurrency 1 and 8 (processes, as a server's workers, each with its own database
   connection): p50, p99;
 - 143 filings (the seed's count) submitted by 8 processes as fast as they go: total seconds;
-- the demo table's evaluations per second (compiled once, facts varied), single thread.
+- the demo table's evaluations per second (compiled once, facts varied), single thread;
+- CPU per filing, one at a time: this process's and, for a local PostgreSQL, the server's.
 Drafts and their materials are made before the clock starts.
 """
 
@@ -137,6 +138,35 @@ def _worker(share, barrier, results) -> None:
         connections.close_all()
 
 
+def cpu_per_filing(drafts: list[tuple]) -> str:
+    """CPU time per filing, one after another in this process: ours and, on a PostgreSQL
+    server on this machine, its backend's (read from /proc)."""
+    from django.db import connection
+
+    def server_seconds() -> float | None:
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().split()
+        except OSError:  # the server is on another machine
+            return None
+        return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+    server_before, client_before = server_seconds(), time.process_time()
+    for applicant, case_id in drafts:
+        submit_timed(applicant, case_id)
+    client = (time.process_time() - client_before) / len(drafts) * 1000
+    server_after = server_seconds()
+    text = f"client {client:.1f} ms"
+    if server_before is not None and server_after is not None:
+        text += f", database server {(server_after - server_before) / len(drafts) * 1000:.1f} ms"
+    return text
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -172,6 +202,8 @@ def run(label: str, cases: int) -> None:
     for applicant, case_id in make_drafts(item, enterprise, applicants, 5):
         submit_timed(applicant, case_id)  # warm-up: imports, compiled table, calendar
     print(f"{label}:")
+    measured = make_drafts(item, enterprise, applicants[:1], 50)
+    print(f"  CPU per filing, one at a time: {cpu_per_filing(measured)}")
     sequential = make_drafts(item, enterprise, applicants[:1], cases)
     report_latency("concurrency 1", *run_workers(sequential, 1))
     parallel = make_drafts(item, enterprise, applicants, cases)
