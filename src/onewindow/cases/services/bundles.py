@@ -292,7 +292,7 @@ def _submit_child(actor, child_id: int, provided: set[int]) -> Case:
 def bundle_provide_results(*, case: Case, actor) -> list[ProvidedMaterial]:
     """Part `case` was approved: attach its certificate to every sibling part that needs it as a
     material (a material the one form never asked, `selectors_bundles.provided_materials`),
-    each attachment audited on the part that receives it. Called by `core.transition` in the
+    each attachment audited on the part that receives it. Called by `core.move` in the
     approving move's transaction; a sibling that ended without its result gets nothing."""
     certificate = (case.documents.filter(kind=DocumentKind.CERTIFICATE, revoked_at__isnull=True)
                    .order_by("-issued_at", "-pk").first())
