@@ -1,7 +1,11 @@
 """Shared set-up for the benchmark scripts: Django on a throwaway database."""
 
+import argparse
 import os
+import re
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,3 +28,56 @@ def setup_django(var_dir: str, database_url: str | None = None) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+# --- one script, run on SQLite then on PostgreSQL --------------------------------------------
+# Each run is a child process of its own: Django is set up once per process.
+
+def add_child_arguments(parser) -> None:
+    """The arguments `run_on_sqlite_then_postgres` gives the child process."""
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+
+
+def run_on_sqlite_then_postgres(script: str, child_args: list[str], pg_server: str,
+                                database: str) -> str | None:
+    """Run `script --child child_args` on a throwaway SQLite file, then on a fresh PostgreSQL
+    database `database` at `pg_server`. Returns that database's URL, or None (with a note)
+    when no server answers."""
+    me = [sys.executable, script, "--child", *child_args]
+    subprocess.run(me, check=True)
+    base = pg_arguments(pg_server)
+    if subprocess.run(["pg_isready", *base], capture_output=True).returncode != 0:
+        print(f"PostgreSQL at {pg_server} not reachable: skipped")
+        return None
+    subprocess.run(["dropdb", *base, "--if-exists", "--force", database], check=True,
+                   capture_output=True)
+    subprocess.run(["createdb", *base, database], check=True)
+    url = f"{pg_server.rstrip('/')}/{database}"
+    subprocess.run([*me, "--database-url", url], check=True)
+    return url
+
+
+def in_child(database_url: str | None, body) -> None:
+    """The child's side: Django on a throwaway var/ folder and `database_url` (a fresh SQLite
+    file when None), notifications by email to users who have none (the real delivery path,
+    without console noise), then `body("SQLite" or "PostgreSQL")`."""
+    os.environ["ONEWINDOW_NOTIFY_BACKENDS"] = "onewindow.cases.notify_backends.EmailBackend"
+    with tempfile.TemporaryDirectory() as var_dir:
+        setup_django(var_dir, database_url)
+        body("PostgreSQL" if database_url else "SQLite")
+
+
+def pg_arguments(url: str) -> list[str]:
+    """-h/-p/-U for the PostgreSQL command-line tools, from a postgres:// server URL."""
+    return ["-h", server_host(url), "-p", server_port(url), "-U", "postgres"]
+
+
+def server_host(url: str) -> str:
+    return re.sub(r"^postgres(ql)?://([^@]*@)?", "", url).split(":")[0].split("/")[0]
+
+
+def server_port(url: str) -> str:
+    match = re.search(r":(\d+)", re.sub(r"^postgres(ql)?://", "", url))
+    return match.group(1) if match else "5432"

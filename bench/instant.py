@@ -12,7 +12,8 @@ issued (their PDFs are rendered on first download, as in production, so not time
   connection): p50, p99;
 - 143 filings (the seed's count) submitted by 8 processes as fast as they go: total seconds;
 - the demo table's evaluations per second (compiled once, facts varied), single thread;
-- CPU per filing, one at a time: this process's and, for a local PostgreSQL, the server's.
+- CPU per filing, one at a time: this process's and, for a local PostgreSQL, the server's;
+  and the statements one filing sends.
 Drafts and their materials are made before the clock starts.
 """
 
@@ -24,13 +25,9 @@ import multiprocessing
 import os
 import random
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
-from benchenv import setup_django
-from lifecycle import server_host, server_port
+from benchenv import add_child_arguments, in_child, run_on_sqlite_then_postgres
 
 WORKERS = 8
 FILINGS = 143
@@ -167,6 +164,16 @@ def cpu_per_filing(drafts: list[tuple]) -> str:
     return text
 
 
+def statements_per_filing(applicant, case_id: int) -> int:
+    """The database statements one filing sends (BEGIN and COMMIT included)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        submit_timed(applicant, case_id)
+    return len(captured.captured_queries)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -202,8 +209,10 @@ def run(label: str, cases: int) -> None:
     for applicant, case_id in make_drafts(item, enterprise, applicants, 5):
         submit_timed(applicant, case_id)  # warm-up: imports, compiled table, calendar
     print(f"{label}:")
-    measured = make_drafts(item, enterprise, applicants[:1], 50)
+    measured = make_drafts(item, enterprise, applicants[:1], 51)
+    counted = measured.pop()
     print(f"  CPU per filing, one at a time: {cpu_per_filing(measured)}")
+    print(f"  statements per filing: {statements_per_filing(*counted)}")
     sequential = make_drafts(item, enterprise, applicants[:1], cases)
     report_latency("concurrency 1", *run_workers(sequential, 1))
     parallel = make_drafts(item, enterprise, applicants, cases)
@@ -215,37 +224,14 @@ def run(label: str, cases: int) -> None:
     print(f"  decision table: {evaluations_per_second():,.0f} evaluations/s (one thread)")
 
 
-def child(args) -> None:
-    os.environ["ONEWINDOW_NOTIFY_BACKENDS"] = "onewindow.cases.notify_backends.EmailBackend"
-    with tempfile.TemporaryDirectory() as var_dir:
-        setup_django(var_dir, args.database_url)
-        run("PostgreSQL" if args.database_url else "SQLite", args.cases)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=200)
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    add_child_arguments(parser)
     args = parser.parse_args()
     if args.child:
-        return child(args)
-    me = [sys.executable, __file__, "--child", "--cases", str(args.cases)]
-    subprocess.run(me, check=True)  # SQLite, in its own process (Django is set up once)
-    if not pg_fresh_database(args.pg):
-        print(f"PostgreSQL at {args.pg} not reachable: skipped")
-        return
-    subprocess.run(me + ["--database-url", f"{args.pg.rstrip('/')}/{PG_DATABASE}"], check=True)
-
-
-def pg_fresh_database(server: str) -> bool:
-    base = ["-h", server_host(server), "-p", server_port(server), "-U", "postgres"]
-    if subprocess.run(["pg_isready", *base], capture_output=True).returncode != 0:
-        return False
-    subprocess.run(["dropdb", *base, "--if-exists", PG_DATABASE], check=True)
-    subprocess.run(["createdb", *base, PG_DATABASE], check=True)
-    return True
+        return in_child(args.database_url, lambda label: run(label, args.cases))
+    run_on_sqlite_then_postgres(__file__, ["--cases", str(args.cases)], args.pg, PG_DATABASE)
 
 
 if __name__ == "__main__":

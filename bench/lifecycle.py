@@ -22,11 +22,9 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
 import time
 
-from benchenv import setup_django
+from benchenv import add_child_arguments, in_child, pg_arguments, run_on_sqlite_then_postgres
 
 MOVES_WITHOUT_DOCUMENT = ("submit", "claim", "start_review", "complete", "deliver")
 
@@ -123,7 +121,7 @@ def pgbench_tps(server: str, seconds: int = 10) -> float | None:
         print("pgbench not installed (apt-get install postgresql-client)")
         return None
     env = {**os.environ, "PGPASSWORD": ""}
-    base = ["-h", server_host(server), "-p", server_port(server), "-U", "postgres"]
+    base = pg_arguments(server)
     subprocess.run(["dropdb", *base, "--if-exists", "onewindow_pgbench"], check=True, env=env)
     subprocess.run(["createdb", *base, "onewindow_pgbench"], check=True, env=env)
     subprocess.run(["pgbench", *base, "-i", "-s", "1", "-q", "onewindow_pgbench"], check=True,
@@ -136,52 +134,18 @@ def pgbench_tps(server: str, seconds: int = 10) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def server_host(url: str) -> str:
-    return re.sub(r"^postgres(ql)?://([^@]*@)?", "", url).split(":")[0].split("/")[0]
-
-
-def server_port(url: str) -> str:
-    match = re.search(r":(\d+)", re.sub(r"^postgres(ql)?://", "", url))
-    return match.group(1) if match else "5432"
-
-
-def child(args) -> None:
-    # Email to users who have none: the real delivery path, without console noise.
-    os.environ["ONEWINDOW_NOTIFY_BACKENDS"] = "onewindow.cases.notify_backends.EmailBackend"
-    with tempfile.TemporaryDirectory() as var_dir:
-        setup_django(var_dir, args.database_url)
-        label = "PostgreSQL" if args.database_url else "SQLite"
-        run(label, args.cases)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=200)
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    add_child_arguments(parser)
     args = parser.parse_args()
     if args.child:
-        return child(args)
-    me = [sys.executable, __file__, "--child", "--cases", str(args.cases)]
-    subprocess.run(me, check=True)  # SQLite, in its own process (Django is set up once)
-    database = f"{args.pg.rstrip('/')}/onewindow_bench_lifecycle"
-    if not pg_available(args.pg):
-        print(f"PostgreSQL at {args.pg} not reachable: skipped")
-        return
-    subprocess.run(me + ["--database-url", database], check=True)
-    tps = pgbench_tps(args.pg)
-    if tps:
-        print(f"pgbench (TPC-B-like, 1 client, 10 s) on the same server: {tps:.1f} TPS")
-
-
-def pg_available(server: str) -> bool:
-    base = ["-h", server_host(server), "-p", server_port(server), "-U", "postgres"]
-    ok = subprocess.run(["pg_isready", *base], capture_output=True).returncode == 0
-    if ok:
-        subprocess.run(["dropdb", *base, "--if-exists", "onewindow_bench_lifecycle"], check=True)
-        subprocess.run(["createdb", *base, "onewindow_bench_lifecycle"], check=True)
-    return ok
+        return in_child(args.database_url, lambda label: run(label, args.cases))
+    if run_on_sqlite_then_postgres(__file__, ["--cases", str(args.cases)], args.pg,
+                                   "onewindow_bench_lifecycle"):
+        tps = pgbench_tps(args.pg)
+        if tps:
+            print(f"pgbench (TPC-B-like, 1 client, 10 s) on the same server: {tps:.1f} TPS")
 
 
 if __name__ == "__main__":

@@ -297,15 +297,18 @@ def provided_materials(case: Case) -> dict[int, Provided]:
     siblings = {c.item_id: c for c in case.parent.children.all()}
     attached = {p.requirement_id: p.document for p in case.provided_materials
                 .select_related("document").order_by("provided_at", "pk")}  # the latest wins
+    spec = family_form_spec(case.parent, item_ids=list(siblings))
     return {r.pk: Provided(slot.provided_by, siblings.get(slot.provided_by.pk),
                            attached.get(r.pk))
-            for slot, r in family_form_spec(case.parent).provided_for(case.item)}
+            for slot, r in spec.provided_for(case.item)}
 
 
-def family_form_spec(parent: Case) -> BundleFormSpec:
-    """The one form of the parts a bundle's parent actually has."""
-    chosen = list(parent.children.values_list("item_id", flat=True))
-    return bundle_form_spec(parent.bundle, optional_item_ids=chosen)
+def family_form_spec(parent: Case, *, item_ids: list[int] | None = None) -> BundleFormSpec:
+    """The one form of the parts a bundle's parent actually has (`item_ids`: their items, when
+    the caller has read the parts already)."""
+    if item_ids is None:
+        item_ids = list(parent.children.values_list("item_id", flat=True))
+    return bundle_form_spec(parent.bundle, optional_item_ids=item_ids)
 
 
 def is_accepted(case: Case) -> bool:

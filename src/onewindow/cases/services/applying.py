@@ -120,6 +120,14 @@ def missing_materials(case) -> list:
     return [m for m in required if m.pk not in have]
 
 
+def give_number(case, on) -> None:
+    """A case's number and query code, the first time it is submitted (a case resubmitted after
+    correction, or a bundle's parent already numbered, keeps its own)."""
+    if case.number is None:
+        case.number = _next_number(on.year)
+        case.query_code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6))
+
+
 def _next_number(year: int) -> str:
     """The year's next case number, taken in one statement: the upsert locks the year's row
     until the transaction ends, so two submissions never get the same number (one rolled back
@@ -148,15 +156,16 @@ def case_submit(*, actor, case_id: int, note: str = "") -> Case:
             raise CaseInputError(
                 _("还缺少必要材料：%(names)s。请上传后再提交。") % {"names": names})
         on = clocks.today()
-        if case.number is None:
-            case.number = _next_number(on.year)
-            case.query_code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6))
-        else:  # a resubmission after correction: the time with the applicant ends
+        if case.number is not None:  # a resubmission after correction: time with the applicant ends
             _close_applicant_pause(case, on)
+        give_number(case, on)
         case.submitted_at = timezone.now()
         case.received_on = on
         case.pre_review_due = clocks.pre_review_due(on).date
-        return {"number": case.number, "pre_review_due": case.pre_review_due}
+        details = {"number": case.number, "pre_review_due": case.pre_review_due}
+        if case.parent_id is not None:  # a part of a bundle (一件事)
+            details["parent"] = case.parent.number
+        return details
 
     return transition(case_id=case_id, action="submit", actor=actor, perm="cases.apply",
                       note=note, apply=apply)

@@ -15,14 +15,12 @@ the parent. The parent's moves are audited as `case_bundle_<move>`: the single c
 notifications name the item, which a parent does not have.
 
 This module reaches `core` and `applying` through their modules (`core.transition`), not by
-name, so that `core.transition` may import it to call `bundle_refresh_parent` without an
-import cycle failing.
+name, so that `core` may import it to call `bundle_part_moved` without an import cycle failing.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -37,6 +35,7 @@ from onewindow.cases.enums import (
     PRE_ACCEPTANCE_STATES,
     TERMINABLE_STATES,
     CaseState,
+    Decision,
     DocumentKind,
 )
 from onewindow.cases.errors import CaseInputError, IllegalTransition
@@ -221,7 +220,7 @@ def _clean_form(spec: BundleFormSpec, form_data: dict) -> dict:
 
 def _submit_parent(actor, parent_id: int, spec: BundleFormSpec) -> Case:
     def apply(case):
-        _number(case)
+        applying.give_number(case, clocks.today())
         case.submitted_at = timezone.now()
         case.received_on = clocks.today()
         # No pre-review clock of its own: each child has one. The parent's clocks start when
@@ -231,13 +230,6 @@ def _submit_parent(actor, parent_id: int, spec: BundleFormSpec) -> Case:
 
     return core.transition(case_id=parent_id, action="submit", event="bundle_submit",
                            actor=actor, perm="cases.apply", apply=apply)
-
-
-def _number(case) -> None:
-    if case.number is None:
-        case.number = applying._next_number(clocks.today().year)
-        case.query_code = "".join(secrets.choice(applying.QUERY_CODE_ALPHABET)
-                                  for _ in range(6))
 
 
 def _open_child(actor, parent, spec: BundleFormSpec, item, cleaned: dict, files: dict) -> Case:
@@ -255,8 +247,8 @@ def _open_child(actor, parent, spec: BundleFormSpec, item, cleaned: dict, files:
         if slot.key in files:
             applying.material_record(actor=actor, case=child, requirement=requirement,
                                      stored=_same_file(files[slot.key]))
-    provided = {r.pk for _slot, r in spec.provided_for(item)}
-    return _submit_child(actor, child.pk, provided)
+    # What a sibling's result provides is not missing (`applying.missing_materials`).
+    return applying.case_submit(actor=actor, case_id=child.pk)
 
 
 def _same_file(material: SubmittedMaterial) -> dict:
@@ -266,25 +258,14 @@ def _same_file(material: SubmittedMaterial) -> dict:
             "size": material.size, "sha256": material.sha256}
 
 
-def _submit_child(actor, child_id: int, provided: set[int]) -> Case:
-    """`case_submit` for a child, but what a sibling's result provides is not missing.
-    (Once `applying.missing_materials` skips `provided_requirement_ids`, this is
-    `case_submit`.)"""
+# --- a part moved ---------------------------------------------------------------------------
 
-    def apply(case):
-        missing = [m for m in applying.missing_materials(case) if m.pk not in provided]
-        if missing:
-            raise CaseInputError(_("还缺少必要材料：%(names)s。请上传后再提交。")
-                                 % {"names": "、".join(m.name for m in missing)})
-        _number(case)
-        case.submitted_at = timezone.now()
-        case.received_on = clocks.today()
-        case.pre_review_due = clocks.pre_review_due(case.received_on).date
-        return {"number": case.number, "pre_review_due": case.pre_review_due,
-                "parent": case.parent.number}
-
-    return core.transition(case_id=child_id, action="submit", actor=actor, perm="cases.apply",
-                           apply=apply)
+def bundle_part_moved(*, case: Case, actor) -> None:
+    """What every move of a part brings, called by `core.move` in the move's transaction: an
+    approved part's certificate goes to the parts that need it, then the parent follows."""
+    if case.state == S.DECIDED and case.decision == Decision.APPROVED:
+        bundle_provide_results(case=case, actor=actor)
+    bundle_refresh_parent(parent_id=case.parent_id)
 
 
 # --- a part's result is the next part's material --------------------------------------------
@@ -292,16 +273,17 @@ def _submit_child(actor, child_id: int, provided: set[int]) -> Case:
 def bundle_provide_results(*, case: Case, actor) -> list[ProvidedMaterial]:
     """Part `case` was approved: attach its certificate to every sibling part that needs it as a
     material (a material the one form never asked, `selectors_bundles.provided_materials`),
-    each attachment audited on the part that receives it. Called by `core.move` in the
-    approving move's transaction; a sibling that ended without its result gets nothing."""
+    each attachment audited on the part that receives it. In the approving move's transaction
+    (`bundle_part_moved`); a sibling that ended without its result gets nothing."""
     certificate = (case.documents.filter(kind=DocumentKind.CERTIFICATE, revoked_at__isnull=True)
                    .order_by("-issued_at", "-pk").first())
     if certificate is None:
         return []
-    spec = family_form_spec(case.parent)
+    parts = list(case.parent.children.select_related("item").order_by("pk"))
+    spec = family_form_spec(case.parent, item_ids=[p.item_id for p in parts])
     attached = []
-    for sibling in case.parent.children.exclude(pk=case.pk).select_related("item").order_by("pk"):
-        if sibling.state in ENDED_STATES:
+    for sibling in parts:
+        if sibling.pk == case.pk or sibling.state in ENDED_STATES:
             continue
         for slot, requirement in spec.provided_for(sibling.item):
             if slot.provided_by.pk != case.item_id:

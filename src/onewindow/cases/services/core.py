@@ -18,7 +18,6 @@ from django_fsm import can_proceed
 
 from onewindow.audit.services import audit_record
 from onewindow.cases import notify
-from onewindow.cases.enums import CaseState, Decision
 from onewindow.cases.errors import CalendarGap, CaseForbidden, IllegalTransition
 from onewindow.cases.models import Case
 from onewindow.cases.services import bundles
@@ -109,12 +108,8 @@ def move(case: Case, *, action: str, actor, note: str = "",
     audit_record(actor=actor, action=f"case_{event or action}", obj=case,
                  old={"state": old}, new={"state": case.state, **(details or {})}, note=note)
     notify.case_event(case, event or action)
-    if case.parent_id is not None:
-        # A part of a bundle (一件事) moved: its certificate goes to the parts that need it,
-        # and the parent follows, in the same transaction.
-        if case.state == CaseState.DECIDED and case.decision == Decision.APPROVED:
-            bundles.bundle_provide_results(case=case, actor=actor)
-        bundles.bundle_refresh_parent(parent_id=case.parent_id)
+    if case.parent_id is not None:  # a part of a bundle (一件事): in the same transaction
+        bundles.bundle_part_moved(case=case, actor=actor)
     return case
 
 
