@@ -238,3 +238,17 @@ def test_core_move_outside_the_locking_transaction_is_refused(zone, submitted):
     with pytest.raises(RuntimeError):
         core.move(case, action="start_pre_review", actor=zone.clerk)
     assert reload(submitted).state == CaseState.SUBMITTED
+
+
+def test_case_draft_whose_twin_saved_first_returns_the_twin_not_an_error(zone):
+    # What a double click meets when the twin commits between the look-up and the save.
+    from onewindow.cases.models import Case
+    from onewindow.cases.services import applying
+
+    twin = services.case_create_draft(actor=zone.applicant, item=zone.item,
+                                      idempotency_key="double-click-0001")
+    late = Case(item=zone.item, department=zone.item.department, applicant=zone.applicant,
+                filed_by=zone.applicant, title=zone.item.name,
+                idempotency_key="double-click-0001")
+    assert applying.save_new_draft(late) == (twin, False)
+    assert Case.objects.filter(idempotency_key="double-click-0001").count() == 1

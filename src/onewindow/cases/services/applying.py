@@ -66,16 +66,28 @@ def case_create_draft(*, actor, item, enterprise=None, applicant=None, form_data
                 form_data=form_data or {}, idempotency_key=idempotency_key,
                 legal_limit_days=_working_days(item.legal_limit, item.legal_limit_unit),
                 promised_limit_days=_working_days(item.promised_limit, item.promised_limit_unit))
-    case.full_clean(exclude=["number"])
+    case, created = save_new_draft(case)
+    if created:
+        audit_record(actor=actor, action="case_create", obj=case, new={"state": case.state,
+                     "item": item.implementation_code})
+    return case
+
+
+def save_new_draft(case: Case) -> tuple[Case, bool]:
+    """Check and save a new draft: (it, True); or (its twin, False) when a concurrent call with
+    the same idempotency key (a double click, a retry) saved first. The key's uniqueness is
+    left to the database: a twin committed after the caller looked for one is returned, not
+    refused as a broken constraint."""
+    case.full_clean(exclude=["number"], validate_constraints=False)
+    case.validate_constraints(exclude=["number", "idempotency_key"])
     try:
         with transaction.atomic():
             case.save()
     except IntegrityError:
-        # A concurrent twin with the same key won the race: return it.
-        return Case.objects.get(filed_by=actor, idempotency_key=idempotency_key)
-    audit_record(actor=actor, action="case_create", obj=case, new={"state": case.state,
-                 "item": item.implementation_code})
-    return case
+        if not case.idempotency_key:
+            raise
+        return Case.objects.get(filed_by=case.filed_by, idempotency_key=case.idempotency_key), False
+    return case, True
 
 
 def _working_days(limit, unit) -> int | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,15 +76,10 @@ def bundle_create_draft(*, actor, bundle, enterprise=None, idempotency_key: str 
                   enterprise=enterprise, filed_by=actor, title=bundle.name,
                   idempotency_key=idempotency_key, legal_limit_days=bundle.legal_limit_days,
                   promised_limit_days=bundle.promised_limit_days)
-    parent.full_clean(exclude=["number"])
-    try:
-        with transaction.atomic():
-            parent.save()
-    except IntegrityError:
-        # A concurrent twin with the same key won the race: return it.
-        return Case.objects.get(filed_by=actor, idempotency_key=idempotency_key)
-    audit_record(actor=actor, action="case_create", obj=parent,
-                 new={"state": parent.state, "bundle": bundle.code})
+    parent, created = applying.save_new_draft(parent)
+    if created:
+        audit_record(actor=actor, action="case_create", obj=parent,
+                     new={"state": parent.state, "bundle": bundle.code})
     return parent
 
 
