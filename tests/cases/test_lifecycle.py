@@ -232,9 +232,14 @@ def test_case_number_of_a_rolled_back_submission_goes_to_the_next(zone, monkeypa
 
 @pytest.mark.django_db(transaction=True)  # no test-wide transaction around it
 def test_core_move_outside_the_locking_transaction_is_refused(zone, submitted):
+    from django.db.transaction import TransactionManagementError
+
+    from onewindow.cases.models import Case
     from onewindow.cases.services import core
 
-    case = core.lock_case(submitted.pk)  # a read, outside any transaction
+    with pytest.raises(TransactionManagementError):  # a lock that would end at once
+        core.lock_case(submitted.pk)
+    case = core.track_changes(Case.objects.get(pk=submitted.pk))  # a read, outside any transaction
     with pytest.raises(RuntimeError):
         core.move(case, action="start_pre_review", actor=zone.clerk)
     assert reload(submitted).state == CaseState.SUBMITTED

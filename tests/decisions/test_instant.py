@@ -61,14 +61,14 @@ def test_instant_approval_audited_as_system_moves(filing, draft):
 def test_instant_approval_certificate_failure_changes_nothing(filing, draft, monkeypatch):
     case = case_services.case_submit(actor=filing.applicant, case_id=draft().pk)
     events_before = AuditEvent.objects.count()
-    real_issue = documents.issue
+    real_content_for = documents.pdfs.content_for
 
-    def failing_issue(*, case, kind, actor, source=None):
+    def failing_content_for(case, kind, context):  # the certificate, after the other two
         if kind == DocumentKind.CERTIFICATE:
             raise RuntimeError("证照库不可用")
-        return real_issue(case=case, kind=kind, actor=actor, source=source)
+        return real_content_for(case, kind, context)
 
-    monkeypatch.setattr(documents, "issue", failing_issue)
+    monkeypatch.setattr(documents.pdfs, "content_for", failing_content_for)
     with pytest.raises(RuntimeError):
         case_try_instant(case_id=case.pk)
     case = reload(case)
@@ -83,7 +83,7 @@ def test_submit_and_try_instant_error_keeps_submission_and_refers(filing, draft,
     def broken(**kwargs):
         raise RuntimeError("证照库不可用")
 
-    monkeypatch.setattr(documents, "issue", broken)
+    monkeypatch.setattr(documents, "issue_all", broken)
     case = submit(filing, draft())
     assert case.state == CaseState.SUBMITTED and not case.documents.exists()
     record = DecisionRecord.objects.get(case=case)

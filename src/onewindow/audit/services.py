@@ -1,8 +1,18 @@
-"""Writing to the audit trail. Every module calls `audit_record` for each state change."""
+"""Writing to the audit trail. Every module calls `audit_record` for each state change.
+
+The chain has one head row, and appending locks it until the transaction ends: two
+transactions that audit queue behind each other from the first append to the commit. A service
+that audits several times in a long transaction (a case's move, instant approval) wraps its
+body in `audit_deferred()`: its events are then appended together as the block ends, so the
+head is held only from there to the commit.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -10,6 +20,8 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from onewindow.audit.models import GENESIS, AuditEvent, AuditHead, object_type_of
+
+logger = logging.getLogger("onewindow.audit")
 
 
 def _jsonable(value: Any) -> Any:
@@ -35,35 +47,107 @@ def audit_record(
     note: str = "",
     role: str | None = None,
 ) -> AuditEvent:
-    """Append one event for `obj` to the chain. Runs inside the caller's transaction.
+    """Append one event for `obj` to the chain, inside the caller's transaction; inside an
+    `audit_deferred()` block, when the block ends (the event returned has no id or hash yet).
 
     This is on every state change's path, so it is two statements of hand-written SQL rather
     than four ORM queries: one reads (and on PostgreSQL locks) the chain's head together with
-    the object's last hash; one inserts the event and moves the head (a single statement on
+    the object's last hash; one inserts the events and moves the head (a single statement on
     PostgreSQL). The row lock on the head serialises appends until the caller commits."""
     connection = connections[AuditEvent.objects.db]
-    object_type = object_type_of(obj)
-    object_id = str(obj.pk)
-    head = _read_head(connection, object_type, object_id)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
         at=timezone.now().astimezone(dt.UTC),
         actor=actor if authenticated else None,
         actor_name=(actor.get_full_name() or actor.get_username()) if authenticated else "",
         actor_role=role if role is not None else getattr(actor, "role", "") or "",
-        object_type=object_type,
-        object_id=object_id,
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         action=action,
         old_value=_jsonable(old),
         new_value=_jsonable(new),
         note=note,
-        prev_object_hash=head.last_for_object or GENESIS,
-        prev_hash=head.last_hash,
     )
-    event.hash = event.compute_hash()
-    _append(connection, event)
+    if getattr(connection, "_audit_deferring", 0):
+        transaction.on_commit(_Deferred(event), using=connection.alias)
+        return event
+    _chain(connection, [event])
     return event
+
+
+@contextmanager
+def audit_deferred():
+    """Hold back the block's audit events and append them, in order, as it ends.
+
+    Use inside a transaction. The events are registered as the transaction's on-commit
+    callbacks, so one recorded inside a savepoint that is rolled back goes with it, as the
+    change it describes does. Nested blocks append when the outermost ends. When an error leaves
+    the block and the transaction is still usable, the events are appended all the same (a
+    caller that catches the error may commit what was done); if that fails, the transaction is
+    marked for rollback: it cannot commit without its events. An event still held back at
+    commit (a bug) is appended then, in a transaction of its own, and logged."""
+    connection = connections[AuditEvent.objects.db]
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_deferred needs a transaction")
+    depth = getattr(connection, "_audit_deferring", 0)
+    connection._audit_deferring = depth + 1
+    try:
+        yield
+    except BaseException:
+        connection._audit_deferring = depth
+        if depth == 0 and not connection.needs_rollback:
+            try:
+                _flush(connection)
+            except Exception:
+                logger.exception("audit events of a failed block could not be appended")
+                transaction.set_rollback(True, using=connection.alias)
+        raise
+    connection._audit_deferring = depth
+    if depth == 0:
+        _flush(connection)
+
+
+class _Deferred:
+    """An event held back by `audit_deferred`, waiting in the transaction's on-commit list."""
+
+    def __init__(self, event: AuditEvent):
+        self.event = event
+        self.__qualname__ = "audit_deferred"  # Django names a failing callback by it
+
+    def __call__(self) -> None:  # after the commit: `_flush` takes appended events off the list
+        logger.error("audit event %s on %s:%s was held back past its commit; appended late",
+                     self.event.action, self.event.object_type, self.event.object_id)
+        with transaction.atomic(using=AuditEvent.objects.db):
+            _chain(connections[AuditEvent.objects.db], [self.event])
+
+
+def _flush(connection) -> None:
+    """Append the held-back events still in the transaction (Django drops a rolled-back
+    savepoint's on-commit callbacks), then take them off the list: they are rows now."""
+    waiting = [func for _sids, func, _robust in connection.run_on_commit
+               if isinstance(func, _Deferred)]
+    if waiting:
+        _chain(connection, [w.event for w in waiting])
+        connection.run_on_commit = [entry for entry in connection.run_on_commit
+                                    if not isinstance(entry[1], _Deferred)]
+
+
+def _chain(connection, events: list[AuditEvent]) -> None:
+    """Link `events` (in order) to the chain and to their objects' chains, and insert them.
+    The first read locks the head (PostgreSQL; SQLite's write lock is the file's)."""
+    first = events[0]
+    head = _read_head(connection, first.object_type, first.object_id)
+    last_hash = head.last_hash
+    last_for: dict[tuple[str, str], str] = {
+        (first.object_type, first.object_id): head.last_for_object or GENESIS}
+    for event in events:
+        key = (event.object_type, event.object_id)
+        if key not in last_for:
+            last_for[key] = _last_for_object(connection, *key) or GENESIS
+        event.prev_object_hash, event.prev_hash = last_for[key], last_hash
+        event.hash = last_for[key] = last_hash = event.compute_hash()
+    _append(connection, events)
 
 
 class _Head(NamedTuple):
@@ -72,28 +156,51 @@ class _Head(NamedTuple):
 
 
 def _read_head(connection, object_type: str, object_id: str) -> _Head:
+    """The head (locked) and the object's last hash, in one statement when nobody appended
+    while it waited for the lock. On PostgreSQL the whole statement reads the snapshot taken
+    before the wait, but the locked row as it is after: the head as seen in the snapshot is read
+    too, and if the two differ, events were committed meanwhile and the object's last hash is
+    read again."""
     with connection.cursor() as cursor:
         cursor.execute(_sql(connection.vendor).read_head, [object_type, object_id])
         row = cursor.fetchone()
     if row is None:  # a new database: the head is made once, then read under the lock
         AuditHead.objects.get_or_create(pk=1)
         return _read_head(connection, object_type, object_id)
-    return _Head(*row)
+    locked, seen, last_for_object = row
+    if locked != seen:
+        last_for_object = _last_for_object(connection, object_type, object_id)
+    return _Head(locked, last_for_object)
 
 
-def _append(connection, event: AuditEvent) -> None:
+def _last_for_object(connection, object_type: str, object_id: str) -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(connection.vendor).last_for_object, [object_type, object_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _append(connection, events: list[AuditEvent]) -> None:
+    """Insert `events`, already linked, and move the head to the last: on PostgreSQL in one
+    statement (the ids come back in the order of the rows); on SQLite one insert each."""
     sql = _sql(connection.vendor)
-    values = [f.get_db_prep_save(f.pre_save(event, add=True), connection) for f in _fields()]
+    rows = [[f.get_db_prep_save(f.pre_save(e, add=True), connection) for f in _fields()]
+            for e in events]
     with connection.cursor() as cursor:
         if sql.insert_and_move:
-            cursor.execute(sql.insert_and_move, [*values, event.hash])
-            event.pk = cursor.fetchone()[0]
+            cursor.execute(sql.insert_and_move(len(rows)),
+                           [v for row in rows for v in row] + [events[-1].hash, len(rows)])
+            ids = [row[0] for row in cursor.fetchall()]
         else:
-            cursor.execute(sql.insert, values)
-            event.pk = cursor.fetchone()[0]
-            cursor.execute(sql.move_head, [event.hash])
-    event._state.adding = False
-    event._state.db = connection.alias
+            ids = []
+            for row in rows:
+                cursor.execute(sql.insert, row)
+                ids.append(cursor.fetchone()[0])
+            cursor.execute(sql.move_head, [events[-1].hash, len(rows)])
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = connection.alias
 
 
 @cache
@@ -103,22 +210,31 @@ def _fields() -> list:
 
 class _Statements(NamedTuple):
     read_head: str
+    last_for_object: str
     insert: str
     move_head: str
-    insert_and_move: str | None  # PostgreSQL: the insert and the head's move in one statement
+    # PostgreSQL: the insert of n rows and the head's move in one statement
+    insert_and_move: Callable[[int], str] | None
 
 
 @cache
 def _sql(vendor: str) -> _Statements:
     events, head = AuditEvent._meta.db_table, AuditHead._meta.db_table
     lock = " FOR UPDATE OF h" if vendor == "postgresql" else ""  # SQLite: the file is locked
-    read_head = (f"SELECT h.last_hash, (SELECT e.hash FROM {events} e WHERE e.object_type = %s "
-                 f"AND e.object_id = %s ORDER BY e.id DESC LIMIT 1) FROM {head} h "
-                 f"WHERE h.id = 1{lock}")
+    last_for_object = (f"SELECT e.hash FROM {events} e WHERE e.object_type = %s "
+                       f"AND e.object_id = %s ORDER BY e.id DESC LIMIT 1")
+    read_head = (f"SELECT h.last_hash, (SELECT s.last_hash FROM {head} s WHERE s.id = 1), "
+                 f"({last_for_object}) FROM {head} h WHERE h.id = 1{lock}")
     columns = ", ".join(f'"{f.column}"' for f in _fields())
-    placeholders = ", ".join(["%s"] * len(_fields()))
-    insert = f"INSERT INTO {events} ({columns}) VALUES ({placeholders}) RETURNING id"
-    move_head = f"UPDATE {head} SET last_hash = %s, count = count + 1 WHERE id = 1"
-    both = (f"WITH e AS ({insert}) {move_head} RETURNING (SELECT id FROM e)"
-            if vendor == "postgresql" else None)
-    return _Statements(read_head, insert, move_head, both)
+    row = "(" + ", ".join(["%s"] * len(_fields())) + ")"
+    insert = f"INSERT INTO {events} ({columns}) VALUES {row} RETURNING id"
+    move_head = f"UPDATE {head} SET last_hash = %s, count = count + %s WHERE id = 1"
+
+    @cache
+    def insert_and_move(n: int) -> str:
+        rows = ", ".join([row] * n)
+        return (f"WITH e AS (INSERT INTO {events} ({columns}) VALUES {rows} RETURNING id), "
+                f"h AS ({move_head}) SELECT id FROM e ORDER BY id")
+
+    return _Statements(read_head, last_for_object, insert, move_head,
+                       insert_and_move if vendor == "postgresql" else None)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import NamedTuple
 
-from django.db import connections, models, router
+from django.db import DatabaseError, connections, models, router
 from django.db.models.base import DEFERRED
 
 
@@ -77,3 +78,147 @@ def _reader(model, columns: tuple[str, ...], connection) -> _Reader:
         names.append(field.attname)
     extras = [(index, name) for name, index in at.items() if name not in known]
     return _Reader(fields, names, extras)
+
+
+def save_fields(instance: models.Model, names: list[str]) -> None:
+    """`instance.save(update_fields=names)` for the hot paths (every move saves its case): the
+    UPDATE is written once per model and set of fields instead of compiled on each save. As
+    `save`, it fills auto_now fields that are named and fails when no row was updated; unlike
+    it, it sends no signals (none of our models listens to its own saves)."""
+    model = type(instance)
+    connection = connections[router.db_for_write(model, instance=instance)]
+    sql, fields = _update_statement(model, tuple(names), connection.ops.quote_name)
+    values = [f.get_db_prep_save(f.pre_save(instance, add=False), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, instance.pk])
+        if cursor.rowcount != 1:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
+@cache
+def _update_statement(model, names: tuple[str, ...], quote) -> tuple[str, list]:
+    fields = [model._meta.get_field(name) for name in dict.fromkeys(names)]
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    pk = quote(model._meta.pk.column)
+    return f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {pk} = %s", fields
+
+
+# --- ORM queries compiled once ---------------------------------------------------------------
+class Prepared:
+    """An ORM query that is compiled to SQL once per database connection and then run with
+    new parameters — for queries on every request or every move, where Django compiling the
+    same query each time cost more than running it.
+
+        _CASE_WITH_ITEM = Prepared(lambda pk: Case.objects.select_related("item").filter(pk=pk))
+        case = _CASE_WITH_ITEM.first(case_id)
+
+    `build` takes the parameters and returns the queryset; it is called once per connection,
+    with stand-ins (ints and strings only) that are then found in the compiled statement's
+    parameters, so each parameter must reach the SQL as given (exact comparisons, `in` over a
+    fixed-length list is not supported). Instances come back as the ORM makes them, with their
+    `select_related` objects and annotations."""
+
+    def __init__(self, build):
+        self.build = build
+        self._compiled: dict = {}
+
+    def all(self, *args) -> list[models.Model]:
+        return list(self._run(args, limit=None))
+
+    def first(self, *args) -> models.Model | None:
+        return next(iter(self._run(args, limit=1)), None)
+
+    def _run(self, args: tuple, limit: int | None):
+        from django.db import transaction
+
+        entry = self._entry(args, limit)
+        connection = entry.connection
+        if entry.locks and not connection.in_atomic_block:
+            raise transaction.TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction.")
+        params = [args[slot] if slot is not None else value
+                  for slot, value in zip(entry.slots, entry.params, strict=True)]
+        with connection.cursor() as cursor:
+            cursor.execute(entry.sql, params)
+            rows = cursor.fetchall()
+        compiler, alias = entry.compiler, connection.alias
+        if entry.converters:
+            rows = compiler.apply_converters(rows, entry.converters)
+        for row in rows:
+            obj = entry.model.from_db(alias, entry.init_list, row[entry.start:entry.end])
+            for populator in entry.populators:
+                populator.populate(row, obj)
+            for name, position in entry.annotations:
+                setattr(obj, name, row[position])
+            yield obj
+
+    def _entry(self, args: tuple, limit: int | None) -> _Compiled:
+        key = (limit, len(args))
+        for_model = self._compiled.get(key)
+        if for_model is not None:
+            connection = connections[for_model.alias]
+            entry = for_model.by_connection.get(connection)
+            if entry is not None:
+                return entry
+        stand_ins = [_stand_in(i, arg) for i, arg in enumerate(args)]
+        queryset = self.build(*stand_ins)
+        if limit is not None:
+            queryset = queryset[:limit]
+        entry = _compile(queryset, stand_ins)
+        if for_model is None:
+            for_model = self._compiled[key] = _PerConnection(queryset.db, {})
+        if len(for_model.by_connection) >= 64:
+            for_model.by_connection.clear()
+        for_model.by_connection[entry.connection] = entry
+        return entry
+
+
+class _PerConnection(NamedTuple):
+    alias: str
+    by_connection: dict
+
+
+class _Compiled(NamedTuple):
+    connection: object
+    sql: str
+    params: list
+    slots: list  # per parameter: the argument it takes, or None (a constant of the query)
+    locks: bool
+    compiler: object
+    converters: dict
+    model: type
+    init_list: list[str]
+    start: int
+    end: int
+    populators: list
+    annotations: list[tuple[str, int]]
+
+
+def _stand_in(index: int, arg):
+    if isinstance(arg, bool) or not isinstance(arg, (int, str)):
+        raise TypeError(f"Prepared takes ints and strings, not {type(arg).__name__}")
+    return -(7_000_000_000_001 + index) if isinstance(arg, int) else f"\x01prepared-{index}\x01"
+
+
+def _compile(queryset, stand_ins: list) -> _Compiled:
+    """What ModelIterable works out before its rows, worked out once."""
+    from django.db.models.query import get_related_populators
+
+    connection = connections[queryset.db]
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    slots = [stand_ins.index(p) if any(p == s and type(p) is type(s) for s in stand_ins)
+             else None for p in params]
+    missing = set(range(len(stand_ins))) - {s for s in slots if s is not None}
+    if missing:
+        raise ValueError(f"Prepared: parameters {sorted(missing)} do not reach the SQL as given")
+    select, klass_info = compiler.select, compiler.klass_info
+    fields = [s[0] for s in select[0:compiler.col_count]]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    return _Compiled(
+        connection=connection, sql=sql, params=list(params), slots=slots,
+        locks=queryset.query.select_for_update, compiler=compiler,
+        converters=compiler.get_converters(fields), model=klass_info["model"],
+        init_list=[f[0].target.attname for f in select[start:end]], start=start, end=end,
+        populators=get_related_populators(klass_info, select, queryset.db),
+        annotations=list(compiler.annotation_col_map.items()))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.enums import CaseState
 from onewindow.cases.models import Case
+from onewindow.core.db import Prepared
 from onewindow.decisions.engine import CompiledTable, Result, check, compile_table, evaluate
 from onewindow.decisions.engine.facts import FactInvalid, coerce, jsonable, read_source
 from onewindow.decisions.enums import Outcome
@@ -37,9 +38,12 @@ def version_get(pk: int) -> DecisionTableVersion:
 
 def version_in_force(item_id: int) -> DecisionTableVersion | None:
     """The newest published version of the item's table (None: no table, or none published)."""
-    return (DecisionTableVersion.objects.select_related("table")
-            .filter(table__item_id=item_id, published_at__isnull=False)
-            .order_by("-number").first())
+    return _VERSION_IN_FORCE.first(item_id)
+
+
+_VERSION_IN_FORCE = Prepared(lambda item_id: DecisionTableVersion.objects.select_related("table")
+                             .filter(table__item_id=item_id, published_at__isnull=False)
+                             .order_by("-number"))
 
 
 def compiled(version: DecisionTableVersion) -> CompiledTable:
@@ -108,8 +112,11 @@ def decide(table: CompiledTable, facts: CaseFacts) -> Result:
 
 
 def last_record(case_id: int) -> DecisionRecord | None:
-    return (DecisionRecord.objects.select_related("version", "version__table")
-            .filter(case_id=case_id).order_by("-at", "-id").first())
+    return _LAST_RECORD.first(case_id)
+
+
+_LAST_RECORD = Prepared(lambda case_id: DecisionRecord.objects.select_related(
+    "version", "version__table").filter(case_id=case_id).order_by("-at", "-id"))
 
 
 # --- replaying a version against real cases --------------------------------------------------

@@ -10,32 +10,36 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from functools import cache
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from onewindow.audit.services import audit_record
+from onewindow.audit.services import audit_deferred, audit_record
 from onewindow.cases import notify
 from onewindow.cases.errors import CalendarGap, CaseForbidden, IllegalTransition
 from onewindow.cases.models import Case
 from onewindow.cases.services import bundles
-from onewindow.core.db import raw_first
+from onewindow.core.db import Prepared, save_fields
 from onewindow.workdays.errors import CalendarNotCovered
 
 
 def lock_case(case_id: int) -> Case:
     """Fetch and lock the case row. Call inside a transaction. Raises Case.DoesNotExist.
 
-    Every move starts here, so the statement is written out rather than compiled by the ORM
-    each time (that cost several times the query); no joins: the few moves which need the
-    item (documents, materials) fetch it lazily. The loaded values are kept so that `save_changes`
-    writes only what the move changed."""
-    case = raw_first(Case, _lock_sql(connection.vendor), [case_id])
+    Every move starts here, so the query is compiled once (`Prepared`), and it brings what
+    most moves read — the item (materials, limits, documents), the department (documents'
+    stamp), the applicant and the enterprise (notifications, facts) — in the same statement;
+    only the case row is locked. The loaded values are kept so that `save_changes` writes only
+    what the move changed."""
+    case = _LOCK.first(case_id)
     if case is None:
         raise Case.DoesNotExist(f"case {case_id}")
     return track_changes(case)
+
+
+_LOCK = Prepared(lambda pk: Case.objects.select_for_update(of=("self",)).select_related(
+    "item", "enterprise", "department", "applicant").filter(pk=pk))
 
 
 def track_changes(case: Case) -> Case:
@@ -53,7 +57,8 @@ def save_changes(case: Case) -> None:
     after = _values(case)
     changed = [name for name, value in after.items() if before.get(name) != value]
     if changed:
-        case.save(update_fields=[*changed, "updated_at"])  # auto_now: only when named
+        save_fields(case, [*changed, "updated_at"])  # auto_now: only when named
+        after["updated_at"] = case.updated_at
     case._as_locked = after
 
 
@@ -64,18 +69,13 @@ def _values(case: Case) -> dict:
             for f in Case._meta.concrete_fields if not f.primary_key}
 
 
-@cache
-def _lock_sql(vendor: str) -> str:
-    lock = " FOR UPDATE" if vendor == "postgresql" else ""  # SQLite: BEGIN IMMEDIATE locks
-    return f"SELECT * FROM {Case._meta.db_table} WHERE id = %s{lock}"
-
-
 def require(actor, perm: str, case: Case, message: str) -> None:
     if actor is not None and not actor.has_perm(perm, case):
         raise CaseForbidden(message)
 
 
 @transaction.atomic
+@audit_deferred()  # the chain's head is locked from the block's end to the commit only
 def transition(*, case_id: int, action: str, actor, perm: str | None, note: str = "",
                apply: Callable[[Case], dict | None] | None = None,
                event: str | None = None) -> Case:
@@ -114,6 +114,7 @@ def move(case: Case, *, action: str, actor, note: str = "",
 
 
 @transaction.atomic
+@audit_deferred()
 def record(*, case_id: int, action: str, actor, perm: str | None, note: str = "",
            apply: Callable[[Case], dict | None]) -> Case:
     """A change that is not a move (an extension, a review opinion): same lock and audit."""

@@ -18,12 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onewindow.audit.services import audit_record
+from onewindow.audit.services import audit_deferred, audit_record
 from onewindow.cases import clocks, documents
 from onewindow.cases.enums import CaseState, Decision, DocumentKind
 from onewindow.cases.models import Case
 from onewindow.cases.services.applying import case_submit
-from onewindow.cases.services.core import lock_case, move, track_changes
+from onewindow.cases.services.core import lock_case, move
 from onewindow.decisions import selectors as decisions
 from onewindow.decisions.engine import Result
 from onewindow.decisions.enums import Outcome
@@ -61,11 +61,12 @@ def case_submit_and_try_instant(*, actor, case_id: int, note: str = "") -> Case:
 
 
 @transaction.atomic
+@audit_deferred()
 def case_try_instant(*, case_id: int) -> Attempt | None:
     """Let the item's decision table decide a submitted case. None when it does not apply
     (not an instant item, not submitted); the existing attempt when this submission was
     already tried. The system acts (no actor): the audit shows it as such."""
-    case = _lock_with_facts(case_id)
+    case = lock_case(case_id)  # with the item, the enterprise and the applicant the facts read
     if case.state != CaseState.SUBMITTED or case.item_id is None \
             or not case.item.instant_approval:
         return None
@@ -84,14 +85,6 @@ def case_try_instant(*, case_id: int) -> Attempt | None:
     return _refer(case, version, result, facts.snapshot)
 
 
-def _lock_with_facts(case_id: int) -> Case:
-    """`lock_case`, with what the facts, the documents and the notifications read (the item,
-    the enterprise, the department, the applicant) in one query; only the case row is locked."""
-    related = ("item", "enterprise", "department", "applicant")
-    return track_changes(Case.objects.select_for_update(of=("self",))
-                         .select_related(*related).get(pk=case_id))
-
-
 def _approve(case, version, result: Result, snapshot: dict) -> Attempt:
     reason = _("秒批秒办：依据决策表“%(table)s”第%(version)s版第%(row)s行，%(reason)s") % {
         "table": version.table.name, "version": version.number, "row": result.row,
@@ -101,7 +94,7 @@ def _approve(case, version, result: Result, snapshot: dict) -> Attempt:
         c.accepted_on = clocks.today()
         clocks.compute_dues(c)
         c.decision, c.decision_reason, c.decided_at = Decision.APPROVED, reason, timezone.now()
-        issued = [documents.issue(case=c, kind=kind, actor=None) for kind in INSTANT_DOCUMENTS]
+        issued = documents.issue_all(case=c, kinds=INSTANT_DOCUMENTS, actor=None)
         return {"decision": Decision.APPROVED, "table": version.table_id,
                 "version": version.number, "row": result.row,
                 "documents": [d.number for d in issued]}
