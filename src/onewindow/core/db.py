@@ -112,11 +112,12 @@ class Prepared:
         _CASE_WITH_ITEM = Prepared(lambda pk: Case.objects.select_related("item").filter(pk=pk))
         case = _CASE_WITH_ITEM.first(case_id)
 
-    `build` takes the parameters and returns the queryset; it is called once per connection,
-    with stand-ins (ints and strings only) that are then found in the compiled statement's
-    parameters, so each parameter must reach the SQL as given (exact comparisons, `in` over a
-    fixed-length list is not supported). Instances come back as the ORM makes them, with their
-    `select_related` objects and annotations."""
+    `build` takes the parameters and returns the queryset (ordered, for `first`). It is called
+    twice per connection with two sets of stand-ins (ints and strings only), and a parameter is
+    where the two compiled statements differ: each argument must reach the SQL as given —
+    comparisons, not patterns (`contains`) or lists (`in`), which are refused with a
+    ValueError. Instances come back as the ORM makes them, with their `select_related`
+    objects and annotations (not `prefetch_related`: use the ORM for those)."""
 
     def __init__(self, build):
         self.build = build
@@ -160,13 +161,16 @@ class Prepared:
             entry = for_model.by_connection.get(connection)
             if entry is not None:
                 return entry
-        stand_ins = [_stand_in(i, arg) for i, arg in enumerate(args)]
-        queryset = self.build(*stand_ins)
-        if limit is not None:
-            queryset = queryset[:limit]
-        entry = _compile(queryset, stand_ins)
+        compiled = []
+        for variant in (0, 1):  # twice, with other stand-ins: what changes is a parameter
+            stand_ins = [_stand_in(i, arg, variant) for i, arg in enumerate(args)]
+            queryset = self.build(*stand_ins)
+            if limit is not None:
+                queryset = queryset[:limit]
+            compiled.append((queryset, stand_ins))
+        entry = _compile(*compiled)
         if for_model is None:
-            for_model = self._compiled[key] = _PerConnection(queryset.db, {})
+            for_model = self._compiled[key] = _PerConnection(entry.alias, {})
         if len(for_model.by_connection) >= 64:
             for_model.by_connection.clear()
         for_model.by_connection[entry.connection] = entry
@@ -180,6 +184,7 @@ class _PerConnection(NamedTuple):
 
 class _Compiled(NamedTuple):
     connection: object
+    alias: str
     sql: str
     params: list
     slots: list  # per parameter: the argument it takes, or None (a constant of the query)
@@ -194,21 +199,29 @@ class _Compiled(NamedTuple):
     annotations: list[tuple[str, int]]
 
 
-def _stand_in(index: int, arg):
+def _stand_in(index: int, arg, variant: int):
+    # Small ints: Django drops a comparison with a value outside the field's range.
     if isinstance(arg, bool) or not isinstance(arg, (int, str)):
         raise TypeError(f"Prepared takes ints and strings, not {type(arg).__name__}")
-    return -(7_000_000_000_001 + index) if isinstance(arg, int) else f"\x01prepared-{index}\x01"
+    return 30_001 + 2 * index + variant if isinstance(arg, int) \
+        else f"\x01prepared-{index}-{variant}\x01"
 
 
-def _compile(queryset, stand_ins: list) -> _Compiled:
-    """What ModelIterable works out before its rows, worked out once."""
+def _compile(first: tuple, second: tuple) -> _Compiled:
+    """What ModelIterable works out before its rows, worked out once. The query is compiled
+    with two sets of stand-ins: a parameter is where the two statements differ, and holds the
+    argument's stand-in in both (a constant of the query equal to a stand-in stays constant)."""
     from django.db.models.query import get_related_populators
 
+    (queryset, stand_ins), (other, other_stand_ins) = first, second
     connection = connections[queryset.db]
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
-    slots = [stand_ins.index(p) if any(p == s and type(p) is type(s) for s in stand_ins)
-             else None for p in params]
+    other_sql, other_params = other.query.get_compiler(using=other.db).as_sql()
+    if other_sql != sql or len(other_params) != len(params):
+        raise ValueError("Prepared: the query's shape depends on its parameters")
+    slots = [_slot(p, q, stand_ins, other_stand_ins)
+             for p, q in zip(params, other_params, strict=True)]
     missing = set(range(len(stand_ins))) - {s for s in slots if s is not None}
     if missing:
         raise ValueError(f"Prepared: parameters {sorted(missing)} do not reach the SQL as given")
@@ -216,9 +229,18 @@ def _compile(queryset, stand_ins: list) -> _Compiled:
     fields = [s[0] for s in select[0:compiler.col_count]]
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     return _Compiled(
-        connection=connection, sql=sql, params=list(params), slots=slots,
+        connection=connection, alias=queryset.db, sql=sql, params=list(params), slots=slots,
         locks=queryset.query.select_for_update, compiler=compiler,
         converters=compiler.get_converters(fields), model=klass_info["model"],
         init_list=[f[0].target.attname for f in select[start:end]], start=start, end=end,
         populators=get_related_populators(klass_info, select, queryset.db),
         annotations=list(compiler.annotation_col_map.items()))
+
+
+def _slot(value, other, stand_ins: list, other_stand_ins: list) -> int | None:
+    if value == other:
+        return None
+    for index, (a, b) in enumerate(zip(stand_ins, other_stand_ins, strict=True)):
+        if value == a and other == b and type(value) is type(a):
+            return index
+    raise ValueError("Prepared: a parameter reaches the SQL changed (a pattern, a cast)")

@@ -1,0 +1,85 @@
+"""core.db: the hot-path helpers give what the ORM gives, with the statement written once."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from onewindow.catalog.models import MaterialRequirement, ServiceItem
+from onewindow.core.db import Prepared, save_fields
+from tests.factories import DepartmentFactory, MaterialRequirementFactory, ServiceItemFactory
+
+pytestmark = pytest.mark.django_db
+
+BY_DEPARTMENT_CODE = Prepared(lambda code, order: MaterialRequirement.objects
+                              .select_related("item", "item__department")
+                              .filter(item__department__code=code, order__gte=order)
+                              .annotate(twice=F("order") * 2).order_by("order"))
+
+
+@pytest.fixture
+def items():
+    dept = DepartmentFactory(code="zjj", name="住建局")
+    first = ServiceItemFactory(name="施工许可", department=dept)
+    for order in (3, 1, 2):
+        MaterialRequirementFactory(item=first, name=f"材料{order}", order=order)
+    MaterialRequirementFactory(item=ServiceItemFactory(), name="别处的", order=5)
+    return first
+
+
+def test_prepared_gives_the_orm_instances_with_related_objects_and_annotations(items):
+    expected = list(MaterialRequirement.objects.select_related("item", "item__department")
+                    .filter(item__department__code="zjj", order__gte=2).order_by("order"))
+    got = BY_DEPARTMENT_CODE.all("zjj", 2)
+    assert got == expected and [m.name for m in got] == ["材料2", "材料3"]
+    with CaptureQueriesContext(connection) as captured:  # related objects came with the row
+        assert [(m.item.name, m.item.department.name, m.twice) for m in got] == [
+            ("施工许可", "住建局", 4), ("施工许可", "住建局", 6)]
+    assert captured.captured_queries == []
+    assert BY_DEPARTMENT_CODE.first("zjj", 3).name == "材料3"
+
+
+def test_prepared_runs_later_calls_with_their_own_parameters(items):
+    assert [m.order for m in BY_DEPARTMENT_CODE.all("zjj", 1)] == [1, 2, 3]
+    assert BY_DEPARTMENT_CODE.all("zjj", 4) == []
+    assert BY_DEPARTMENT_CODE.first("nobody", 1) is None
+    assert [m.name for m in BY_DEPARTMENT_CODE.all(items.department.code, 3)] == ["材料3"]
+
+
+def test_prepared_refuses_a_parameter_that_does_not_reach_the_sql_as_given(items):
+    contains = Prepared(lambda name: ServiceItem.objects.filter(name__contains=name))
+    with pytest.raises(ValueError, match="Prepared"):
+        contains.all("施工")
+    with pytest.raises(TypeError):
+        Prepared(lambda flag: ServiceItem.objects.filter(instant_approval=flag)).all(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prepared_lock_outside_a_transaction_is_refused_as_the_orm_does():
+    locking = Prepared(lambda pk: ServiceItem.objects.select_for_update().filter(pk=pk))
+    item = ServiceItemFactory()
+    with transaction.atomic():
+        assert locking.first(item.pk) == item  # compiled here
+    with pytest.raises(TransactionManagementError):
+        locking.first(item.pk)
+
+
+def test_save_fields_writes_only_the_named_fields_and_fills_auto_now(items):
+    stale = ServiceItem.objects.get(pk=items.pk)
+    stale.name, stale.promised_limit = "改名", 9
+    ServiceItem.objects.filter(pk=items.pk).update(legal_limit=20)
+    before = stale.updated_at
+    save_fields(stale, ["name", "updated_at"])
+    fresh = ServiceItem.objects.get(pk=items.pk)
+    assert (fresh.name, fresh.promised_limit, fresh.legal_limit) == (
+        "改名", items.promised_limit, 20)
+    assert fresh.updated_at == stale.updated_at > before
+
+
+def test_save_fields_of_a_row_gone_fails():
+    item = ServiceItemFactory()
+    ServiceItem.objects.filter(pk=item.pk).delete()
+    item.name = "已删"
+    with pytest.raises(DatabaseError):
+        save_fields(item, ["name"])
