@@ -7,7 +7,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from onewindow.catalog.models import MaterialRequirement, ServiceItem
-from onewindow.core.db import Prepared, save_fields
+from onewindow.core.db import Prepared, insert_all, save_fields
 from tests.factories import DepartmentFactory, MaterialRequirementFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +16,16 @@ BY_DEPARTMENT_CODE = Prepared(lambda code, order: MaterialRequirement.objects
                               .select_related("item", "item__department")
                               .filter(item__department__code=code, order__gte=order)
                               .annotate(twice=F("order") * 2).order_by("order"))
+
+
+@pytest.fixture
+def zone_case(make_user):
+    from onewindow.cases.models import Case
+
+    item = ServiceItemFactory()
+    applicant = make_user(role="applicant")
+    return Case.objects.create(item=item, department=item.department, applicant=applicant,
+                               filed_by=applicant)
 
 
 @pytest.fixture
@@ -83,3 +93,24 @@ def test_save_fields_of_a_row_gone_fails():
     item.name = "已删"
     with pytest.raises(DatabaseError):
         save_fields(item, ["name"])
+
+
+def test_insert_all_inserts_in_one_statement_and_fills_keys_in_order(items):
+    rows = [MaterialRequirement(item=items, name=f"新材料{i}", order=10 + i) for i in range(3)]
+    with CaptureQueriesContext(connection) as captured:
+        insert_all(rows)
+    assert len(captured.captured_queries) == 1
+    assert [MaterialRequirement.objects.get(pk=r.pk).name for r in rows] == [
+        "新材料0", "新材料1", "新材料2"]
+    assert not any(r._state.adding for r in rows)
+
+
+def test_insert_all_fills_auto_now_and_keeps_json_as_given(zone_case):
+    from onewindow.cases.models import CaseDocument
+
+    payload = {"title": "引号\"与\\反斜杠", "facts": [["项目", "值"]]}
+    document = CaseDocument(case=zone_case, kind="receipt", number="N-1", title="收件凭证",
+                            verify_code="ABCDEFGH23", payload=payload)
+    insert_all([document])
+    stored = CaseDocument.objects.get(pk=document.pk)
+    assert stored.payload == payload and stored.issued_at == document.issued_at is not None

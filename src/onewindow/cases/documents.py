@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.cases import clocks, pdfs
 from onewindow.cases.enums import DocumentKind
 from onewindow.cases.models import CaseDocument
-from onewindow.core.db import Prepared
+from onewindow.core.db import Prepared, insert_all
 
 KIND_CODES = {
     DocumentKind.RECEIPT: "SJ", DocumentKind.CORRECTION_NOTICE: "BZ",
@@ -59,7 +59,7 @@ def issue_all(*, case, kinds, actor, source=None) -> list[CaseDocument]:
     """`issue` for several kinds at once (instant approval issues three): one insert."""
     on = clocks.today()
     documents = [_prepare(case, kind, actor, source, on) for kind in kinds]
-    CaseDocument.objects.bulk_create(documents)
+    insert_all(documents)  # one statement, however many
     return documents
 
 

@@ -25,6 +25,7 @@ from onewindow.accounts.enums import Role
 from onewindow.cases.models import Case, Notification
 from onewindow.cases.notify_backends import configured_backends
 from onewindow.cases.selectors_bundles import case_display_title
+from onewindow.core.db import insert_all
 
 logger = logging.getLogger("onewindow.notify")
 
@@ -76,8 +77,7 @@ def case_event(case: Case, event: str, *,
         return []
     if event in ESCALATION_EVENTS and escalation_id is None:
         return []
-    notifications = Notification.objects.bulk_create(
-        build(case, event, escalation_id=escalation_id))
+    notifications = insert_all(build(case, event, escalation_id=escalation_id))
     if notifications:
         transaction.on_commit(lambda: send_all_external(notifications), robust=True)
     return notifications
