@@ -22,6 +22,8 @@ from onewindow.cases.enums import (
     ClockColour,
     PauseKind,
 )
+from onewindow.cases.models import ClockPause
+from onewindow.core.db import Prepared
 from onewindow.workdays.selectors import add_working_days, working_days_between
 
 PRE_REVIEW_DAYS = 5
@@ -57,7 +59,19 @@ def pause_spans(case, kind: str, *, until: dt.date | None = None) -> list[tuple[
     """The case's pauses of `kind` as (start, end) spans; an open pause ends `until`."""
     end = until or today()
     return [(p.started_on, p.ended_on or max(end, p.started_on))
-            for p in case.pauses.all() if p.kind == kind]
+            for p in _pauses(case) if p.kind == kind]
+
+
+def _pauses(case) -> list[ClockPause]:
+    """`case.pauses.all()`: prefetched where a list or the status endpoint loaded them, else
+    read with a statement compiled once (every move that computes a clock reads them)."""
+    if "pauses" in getattr(case, "_prefetched_objects_cache", {}):
+        return list(case.pauses.all())
+    return _PAUSES.all(case.pk)
+
+
+_PAUSES = Prepared(lambda case_id: ClockPause.objects.filter(case_id=case_id)
+                   .order_by("started_on", "pk"))
 
 
 def compute_dues(case) -> None:
