@@ -6,6 +6,9 @@ from django.views.static import serve
 from onewindow.api import api
 
 urlpatterns = [
+    # The API first: its prefix is its own, and its calls are the most frequent, so they are not
+    # tried against every page's pattern of the two includes at "" below.
+    path("api/", api.urls),
     path("", include("onewindow.core.urls")),
     path("accounts/", include("onewindow.accounts.urls")),
     path("catalog/", include("onewindow.catalog.urls")),
@@ -17,7 +20,6 @@ urlpatterns = [
     path("appointments/", include("onewindow.appointments.urls")),
     path("guide/", include("onewindow.guide.urls")),
     path("bidding/", include("onewindow.bidding.urls")),
-    path("api/", api.urls),
     path("admin/", admin.site.urls),
     # Blank forms and samples of the catalog are public. Nothing else under MEDIA_ROOT is served
     # here: an applicant's uploads are private and go through views that check permissions.

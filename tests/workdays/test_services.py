@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from onewindow.audit.models import AuditEvent
 from onewindow.workdays import cache
@@ -117,3 +119,18 @@ def test_unchanged_token_keeps_the_same_calendar():
     first = cache.current_calendar()
     cache.expire()
     assert cache.current_calendar() is first
+
+
+@override_settings(WORKDAYS_RECHECK_SECONDS=3600)
+def test_token_read_with_another_row_refreshes_or_keeps_the_calendar(enter_2027):
+    first = cache.current_calendar()
+    cache.expire()  # a new request
+    cache.token_seen(first.token)  # the status endpoint read the same token with its case
+    with CaptureQueriesContext(connection) as captured:
+        assert cache.current_calendar() is first
+    assert captured.captured_queries == []
+    enter_2027()
+    _as_if_built_earlier(first)
+    cache.token_seen(cache.current_token())  # another process's edit, seen in the row
+    assert cache.current_calendar() is not first
+    assert add_working_days(d("2026-12-20"), 10).date == dt.date(2027, 1, 4)

@@ -15,6 +15,7 @@ from onewindow.accounts.selectors import agent_case_filter
 from onewindow.cases.enums import OPEN_STATES, PRE_ACCEPTANCE_STATES, CaseState
 from onewindow.cases.models import Case, ClockPause
 from onewindow.core.db import raw_first
+from onewindow.workdays import cache as workday_cache
 
 LIST_RELATED = ("item", "department", "applicant", "enterprise", "claimed_by")
 
@@ -56,16 +57,20 @@ STATUS_FIELDS = ("number", "state", "item_id", "bundle_id", "parent_id", "depart
 def _status_sql() -> str:
     columns = ", ".join("c." + f for f in STATUS_FIELDS)
     return (f"SELECT c.id, {columns}, EXISTS (SELECT 1 FROM {ClockPause._meta.db_table} p "
-            f"WHERE p.case_id = c.id) AS has_pauses FROM {Case._meta.db_table} c WHERE c.id = %s")
+            f"WHERE p.case_id = c.id) AS has_pauses, {workday_cache.token_subquery()} AS "
+            f"calendar_token FROM {Case._meta.db_table} c WHERE c.id = %s")
 
 
 def case_status_get_for_user(*, user, pk: int) -> Case:
     """`case_get_for_user` for the status endpoint, the most frequent read of all: one
     hand-written query (compiling the ORM's cost more than running it) for the fields the
-    clocks need, none for the pauses when the case has none. Who may see it is decided on
-    the row by the same rule as `visible_cases` (tests/cases/test_selectors.py holds the two
-    together): the `cases.view_case` predicate, and a draft only for its applicant side."""
+    clocks need and the working calendar's version, none for the pauses when the case has
+    none. Who may see it is decided on the row by the same rule as `visible_cases`
+    (tests/cases/test_selectors.py holds the two together): the `cases.view_case` predicate,
+    and a draft only for its applicant side."""
     case = raw_first(Case, _status_sql(), [pk])
+    if case is not None:  # the calendar's token came with the row: the clocks need no query
+        workday_cache.token_seen(case.calendar_token)
     if case is None or not user.has_perm("cases.view_case", case) or (
             case.state == CaseState.DRAFT and user.role != Role.SYSTEM_ADMIN
             and not user.has_perm("cases.apply", case)):
