@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The case status endpoint under load: gunicorn with 2 workers on loopback, driven by wrk,
-# beside a bare Django view (/healthz) on the same server; then each worker's peak memory
-# after 10,000 requests. Figures go to docs/performance.md.
+# beside a bare Django view (/healthz) on the same server, in turn, BENCH_ROUNDS times (3); then
+# each worker's peak memory after 10,000 requests. Figures go to docs/performance.md.
 #
 #   bench/api_load.sh            # PostgreSQL at $BENCH_PG (default 127.0.0.1:5432), else SQLite
 #
@@ -12,6 +12,7 @@ BIN=$PWD/.venv/bin
 PORT=${BENCH_PORT:-8765}
 CONNS=${BENCH_CONNECTIONS:-50}
 SECONDS_PER_RUN=${BENCH_SECONDS:-15}
+ROUNDS=${BENCH_ROUNDS:-3}
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 
 if ! command -v wrk >/dev/null; then
@@ -55,11 +56,22 @@ run() {  # label url [header]
     p99=$(awk '$1=="99%" {print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
     printf '%-28s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p50" "$p99" "${non2xx:-0}"
+    LAST_RPS=$rps
 }
 
+# The machine's speed drifts within minutes, so the two are measured in turn, ROUNDS times,
+# and each round's ratio is printed with their median.
 echo "gunicorn 2 sync workers, $DB, wrk -t2 -c$CONNS -d${SECONDS_PER_RUN}s, $(nproc) cores"
-run "bare view (/healthz)" "http://127.0.0.1:$PORT/healthz"
-run "case status (API token)" "$status_url" "Authorization: Bearer $TOKEN"
+ratios=()
+for round in $(seq "$ROUNDS"); do
+    echo "round $round:"
+    run "bare view (/healthz)" "http://127.0.0.1:$PORT/healthz"
+    bare=$LAST_RPS
+    run "case status (API token)" "$status_url" "Authorization: Bearer $TOKEN"
+    ratios+=("$(awk -v s="$LAST_RPS" -v b="$bare" 'BEGIN {printf "%.1f", 100 * s / b}')")
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+echo "status requests/s as % of the bare view's, by round: ${ratios[*]}; median $median %"
 
 # Peak memory of each worker after at least 10,000 more requests.
 before=$(for pid in $(pgrep -P "$(cat "$VAR/gunicorn.pid")"); do

@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "onewindow.core.middleware.CSPMiddleware",  # django-csp, with a fixed policy for JSON
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -23,6 +23,18 @@ def test_pages_send_csp_without_inline_scripts(client):
     assert "<script>" not in response.content.decode()
 
 
+def test_api_json_answers_carry_the_fixed_strict_policy_and_its_html_the_pages(client):
+    answer = client.get("/api/workdays/add", {"start": "2026-03-02", "days": 1})
+    assert answer["Content-Type"].startswith("application/json")
+    assert answer.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    refused = client.get("/api/cases/1/status")  # an error is JSON too
+    assert refused.status_code == 401
+    assert refused.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    docs = client.get("/api/docs")  # the API's documentation is a page
+    assert docs["Content-Type"].startswith("text/html")
+    assert "script-src 'self'" in docs.headers["Content-Security-Policy"]
+
+
 def test_missing_page_is_friendly_chinese_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
