@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import NamedTuple
 
 from django.db import DatabaseError, connections, models, router
@@ -87,7 +86,7 @@ def save_fields(instance: models.Model, names: list[str]) -> None:
     it, it sends no signals (none of our models listens to its own saves)."""
     model = type(instance)
     connection = connections[router.db_for_write(model, instance=instance)]
-    sql, fields = _update_statement(model, tuple(names), connection.ops.quote_name)
+    sql, fields = _statement(_update_statement, model, tuple(names), connection)
     values = [f.get_db_prep_save(f.pre_save(instance, add=False), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, instance.pk])
@@ -95,7 +94,6 @@ def save_fields(instance: models.Model, names: list[str]) -> None:
             raise DatabaseError("Save with update_fields did not affect any rows.")
 
 
-@cache
 def _update_statement(model, names: tuple[str, ...], quote) -> tuple[str, list]:
     fields = [model._meta.get_field(name) for name in dict.fromkeys(names)]
     sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
@@ -114,7 +112,7 @@ def insert_all(objs: list[models.Model]) -> list[models.Model]:
         return objs
     model = type(objs[0])
     connection = connections[router.db_for_write(model, instance=objs[0])]
-    sql, fields = _insert_statement(model, len(objs), connection.ops.quote_name)
+    sql, fields = _statement(_insert_statement, model, len(objs), connection)
     params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection)
               for obj in objs for f in fields]
     with connection.cursor() as cursor:
@@ -126,13 +124,24 @@ def insert_all(objs: list[models.Model]) -> list[models.Model]:
     return objs
 
 
-@cache
 def _insert_statement(model, rows: int, quote) -> tuple[str, list]:
     fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
     columns = ", ".join(quote(f.column) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     return (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
             f"{', '.join([row] * rows)} RETURNING {quote(model._meta.pk.column)}", fields)
+
+
+_statements: dict[tuple, tuple[str, list]] = {}
+
+
+def _statement(write, model, shape, connection) -> tuple[str, list]:
+    """`write(model, shape, quote)`, kept per vendor (every connection of one quotes alike)."""
+    key = (write, model, shape, connection.vendor)
+    found = _statements.get(key)
+    if found is None:
+        found = _statements[key] = write(model, shape, connection.ops.quote_name)
+    return found
 
 
 # --- ORM queries compiled once ---------------------------------------------------------------
