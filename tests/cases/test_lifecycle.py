@@ -230,6 +230,21 @@ def test_case_number_of_a_rolled_back_submission_goes_to_the_next(zone, monkeypa
     assert int(after[-6:]) == int(before[-6:]) + 1  # no gap, no case ever had it twice
 
 
+def test_save_changes_writes_only_what_changed_and_sees_json_changed_in_place(zone, submitted):
+    from django.db import transaction
+
+    from onewindow.cases.models import Case
+    from onewindow.cases.services import core
+
+    with transaction.atomic():
+        case = core.lock_case(submitted.pk)
+        Case.objects.filter(pk=case.pk).update(query_code="ZZZZZZ")  # not ours to write back
+        case.form_data["备注"] = "补充说明"  # changed in place, not reassigned
+        core.save_changes(case)
+    saved = reload(submitted)
+    assert saved.form_data["备注"] == "补充说明" and saved.query_code == "ZZZZZZ"
+
+
 @pytest.mark.django_db(transaction=True)  # no test-wide transaction around it
 def test_core_move_outside_the_locking_transaction_is_refused(zone, submitted):
     from django.db.transaction import TransactionManagementError

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from functools import cache
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
@@ -63,10 +64,19 @@ def save_changes(case: Case) -> None:
 
 
 def _values(case: Case) -> dict:
-    # Copies of dicts and lists: a form's data changed in place must still count as changed.
-    return {f.attname: copy.deepcopy(v) if isinstance(v := getattr(case, f.attname),
-                                                        (dict, list)) else v
-            for f in Case._meta.concrete_fields if not f.primary_key}
+    # Copies of the JSON fields' values: a form's data changed in place must still count as
+    # changed. (Read twice per move: the field lists are worked out once.)
+    plain, json = _field_names()
+    values = {name: getattr(case, name) for name in plain}
+    values.update({name: copy.deepcopy(getattr(case, name)) for name in json})
+    return values
+
+
+@cache
+def _field_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
+    json = tuple(f.attname for f in fields if isinstance(f, models.JSONField))
+    return tuple(f.attname for f in fields if f.attname not in json), json
 
 
 def require(actor, perm: str, case: Case, message: str) -> None:
