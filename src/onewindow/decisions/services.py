@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.audit.services import audit_record
+from onewindow.core.db import insert_all
 from onewindow.decisions.engine import Result, compile_table
 from onewindow.decisions.errors import DecisionForbidden, VersionImmutable
 from onewindow.decisions.models import DecisionRecord, DecisionTable, DecisionTableVersion
@@ -123,7 +124,7 @@ def decision_record_add(*, case, version: DecisionTableVersion | None, result: R
                             outcome=result.outcome, reason=reason or result.reason,
                             inputs=snapshot)
     record.full_clean(exclude=["case", "version"])
-    record.save()
+    insert_all([record])  # on every instant attempt: the INSERT is written once
     return record
 
 
