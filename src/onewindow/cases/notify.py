@@ -25,7 +25,7 @@ from onewindow.accounts.enums import Role
 from onewindow.cases.models import Case, Notification
 from onewindow.cases.notify_backends import configured_backends
 from onewindow.cases.selectors_bundles import case_display_title
-from onewindow.core.db import insert_all
+from onewindow.core.db import Prepared, insert_all
 
 logger = logging.getLogger("onewindow.notify")
 
@@ -161,8 +161,12 @@ def applicant_side(case: Case) -> list:
 
 
 def reviewers(case: Case) -> list:
-    return list(_staff().filter(role__in=(Role.REVIEWER, Role.APPROVER),
-                                department_id=case.department_id))
+    return _REVIEWERS.all(case.department_id) if case.department_id is not None else []
+
+
+# Told of every acceptance: compiled once.
+_REVIEWERS = Prepared(lambda department_id: _staff().filter(
+    role__in=(Role.REVIEWER, Role.APPROVER), department_id=department_id).order_by("pk"))
 
 
 def holder(case: Case) -> list:

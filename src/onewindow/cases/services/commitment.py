@@ -26,6 +26,7 @@ from onewindow.cases.models import Case, CaseDocument, Commitment, Escalation, V
 from onewindow.cases.services.core import record, transition
 from onewindow.cases.services.documents import document_revoke
 from onewindow.catalog.models import MaterialRequirement
+from onewindow.core.db import Prepared
 from onewindow.workdays.selectors import add_working_days
 
 # Revoked with the decision: what it granted, and the commitment it was granted on.
@@ -48,7 +49,11 @@ def replaceable_requirements(item) -> list[MaterialRequirement]:
 
 
 def commitment_of(case) -> Commitment | None:
-    return Commitment.objects.filter(case_id=case.pk).first()
+    """The case's signed commitment (read on every decision: compiled once)."""
+    return _COMMITMENT.first(case.pk)
+
+
+_COMMITMENT = Prepared(lambda case_id: Commitment.objects.filter(case_id=case_id).order_by("pk"))
 
 
 def materials_covered_by_commitment(case) -> frozenset[int]:

@@ -45,6 +45,7 @@ from onewindow.cases.services.intake import _check_claim
 from onewindow.catalog.enums import ToleranceLapse
 from onewindow.catalog.guide import material_counts_text
 from onewindow.catalog.models import MaterialRequirement
+from onewindow.core.db import Prepared
 
 PENDING = ToleratedMaterialStatus.PENDING
 # A case whose tolerated material lapses is ended from these states (a withdrawn one is over).
@@ -61,7 +62,12 @@ def tolerable_requirements(item) -> list[MaterialRequirement]:
 
 
 def pending_tolerated(case) -> list[ToleratedMaterial]:
-    return list(case.tolerated_materials.filter(status=PENDING).select_related("requirement"))
+    """The tolerated materials still owed (read on every decision: compiled once)."""
+    return _PENDING.all(case.pk)
+
+
+_PENDING = Prepared(lambda case_id: ToleratedMaterial.objects.filter(
+    case_id=case_id, status=PENDING).select_related("requirement").order_by("pk"))
 
 
 def tolerance_blocks_decision(case) -> list[ToleratedMaterial]:
