@@ -113,9 +113,10 @@ def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
         case.remedy_text = remedy_text.strip() or (
             str(DEFAULT_REMEDY) if decision == Decision.DENIED else "")
         case.decided_at = timezone.now()
-        documents.issue(case=case, kind=DocumentKind.DECISION_LETTER, actor=actor)
+        kinds = [DocumentKind.DECISION_LETTER]
         if decision == Decision.APPROVED:
-            documents.issue(case=case, kind=DocumentKind.CERTIFICATE, actor=actor)
+            kinds.append(DocumentKind.CERTIFICATE)
+        documents.issue_all(case=case, kinds=kinds, actor=actor)
         # 告知承诺: an approval on a commitment opens the department's verification task.
         return {"decision": decision, **(commitment_on_decided(case, actor=actor) or {})}
 
