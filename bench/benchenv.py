@@ -33,14 +33,32 @@ def setup_django(var_dir: str, database_url: str | None = None) -> None:
 # --- one script, run on SQLite then on PostgreSQL --------------------------------------------
 # Each run is a child process of its own: Django is set up once per process.
 
-def add_child_arguments(parser) -> None:
-    """The arguments `run_on_sqlite_then_postgres` gives the child process."""
+def sqlite_then_postgres_main(script: str, run, *, option: str, default: int,
+                              database: str) -> tuple[str, str | None] | None:
+    """The `main()` of a bench run on SQLite, then on PostgreSQL: `--<option> N` (default
+    `default`) goes to `run(label, N)` in each child process. In the parent it returns the
+    PostgreSQL server given (`--pg`) and the database URL used (None when no server answered);
+    in a child, None after `run`."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument(f"--{option}", type=int, default=default)
+    _add_child_arguments(parser)
+    args = parser.parse_args()
+    count = getattr(args, option)
+    if args.child:
+        _in_child(args.database_url, lambda label: run(label, count))
+        return None
+    return args.pg, _run_on_sqlite_then_postgres(script, [f"--{option}", str(count)], args.pg,
+                                                 database)
+
+
+def _add_child_arguments(parser) -> None:
+    """The arguments `_run_on_sqlite_then_postgres` gives the child process."""
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
 
-def run_on_sqlite_then_postgres(script: str, child_args: list[str], pg_server: str,
+def _run_on_sqlite_then_postgres(script: str, child_args: list[str], pg_server: str,
                                 database: str) -> str | None:
     """Run `script --child child_args` on a throwaway SQLite file, then on a fresh PostgreSQL
     database `database` at `pg_server`. Returns that database's URL, or None (with a note)
@@ -59,7 +77,7 @@ def run_on_sqlite_then_postgres(script: str, child_args: list[str], pg_server: s
     return url
 
 
-def in_child(database_url: str | None, body) -> None:
+def _in_child(database_url: str | None, body) -> None:
     """The child's side: Django on a throwaway var/ folder and `database_url` (a fresh SQLite
     file when None), notifications by email to users who have none (the real delivery path,
     without console noise), then `body("SQLite" or "PostgreSQL")`."""

@@ -20,7 +20,6 @@ Drafts and their materials are made before the clock starts.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import multiprocessing
 import os
@@ -28,7 +27,7 @@ import random
 import statistics
 import time
 
-from benchenv import add_child_arguments, in_child, run_on_sqlite_then_postgres
+from benchenv import sqlite_then_postgres_main
 
 WORKERS = 8
 ROUNDS = 3
@@ -237,13 +236,7 @@ def run(label: str, cases: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=200)
-    add_child_arguments(parser)
-    args = parser.parse_args()
-    if args.child:
-        return in_child(args.database_url, lambda label: run(label, args.cases))
-    run_on_sqlite_then_postgres(__file__, ["--cases", str(args.cases)], args.pg, PG_DATABASE)
+    sqlite_then_postgres_main(__file__, run, option="cases", default=200, database=PG_DATABASE)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ text) but their PDFs are rendered on first download, so no reportlab time is cou
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import re
@@ -24,7 +23,7 @@ import shutil
 import subprocess
 import time
 
-from benchenv import add_child_arguments, in_child, pg_arguments, run_on_sqlite_then_postgres
+from benchenv import pg_arguments, sqlite_then_postgres_main
 
 MOVES_WITHOUT_DOCUMENT = ("submit", "claim", "start_review", "complete", "deliver")
 
@@ -135,15 +134,10 @@ def pgbench_tps(server: str, seconds: int = 10) -> float | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=200)
-    add_child_arguments(parser)
-    args = parser.parse_args()
-    if args.child:
-        return in_child(args.database_url, lambda label: run(label, args.cases))
-    if run_on_sqlite_then_postgres(__file__, ["--cases", str(args.cases)], args.pg,
-                                   "onewindow_bench_lifecycle"):
-        tps = pgbench_tps(args.pg)
+    ran = sqlite_then_postgres_main(__file__, run, option="cases", default=200,
+                                    database="onewindow_bench_lifecycle")
+    if ran is not None and ran[1] is not None:  # the parent, and PostgreSQL answered
+        tps = pgbench_tps(ran[0])
         if tps:
             print(f"pgbench (TPC-B-like, 1 client, 10 s) on the same server: {tps:.1f} TPS")
 

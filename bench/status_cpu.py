@@ -10,12 +10,11 @@ to warm up, then the timed ones.
 
 from __future__ import annotations
 
-import argparse
 import os
 import time
 
 from api_load_setup import accepted_case_with_token
-from benchenv import add_child_arguments, in_child, run_on_sqlite_then_postgres
+from benchenv import sqlite_then_postgres_main
 
 
 def run(label: str, requests: int) -> None:
@@ -38,15 +37,9 @@ def run(label: str, requests: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=500)
-    add_child_arguments(parser)
-    args = parser.parse_args()
-    if args.child:
-        os.environ["DEBUG"] = "false"
-        return in_child(args.database_url, lambda label: run(label, args.requests))
-    run_on_sqlite_then_postgres(__file__, ["--requests", str(args.requests)], args.pg,
-                                "onewindow_bench_status_cpu")
+    os.environ["DEBUG"] = "false"  # as in production; the child processes inherit it
+    sqlite_then_postgres_main(__file__, run, option="requests", default=500,
+                              database="onewindow_bench_status_cpu")
 
 
 if __name__ == "__main__":

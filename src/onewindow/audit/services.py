@@ -141,10 +141,10 @@ def _chain(connection, events: list[AuditEvent]) -> None:
     last_hash = head.last_hash
     last_for: dict[tuple[str, str], str] = {
         (first.object_type, first.object_id): head.last_for_object or GENESIS}
+    others = list(dict.fromkeys((e.object_type, e.object_id) for e in events) - last_for.keys())
+    last_for.update(_last_for_objects(connection, others))  # one statement for all of them
     for event in events:
         key = (event.object_type, event.object_id)
-        if key not in last_for:
-            last_for[key] = _last_for_object(connection, *key) or GENESIS
         event.prev_object_hash, event.prev_hash = last_for[key], last_hash
         event.hash = last_for[key] = last_hash = event.compute_hash()
     _append(connection, events)
@@ -173,11 +173,20 @@ def _read_head(connection, object_type: str, object_id: str) -> _Head:
     return _Head(locked, last_for_object)
 
 
-def _last_for_object(connection, object_type: str, object_id: str) -> str | None:
+def _last_for_object(connection, object_type: str, object_id: str) -> str:
+    return _last_for_objects(connection, [(object_type, object_id)])[(object_type, object_id)]
+
+
+def _last_for_objects(connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Each object's last hash (GENESIS for none), in one statement however many objects."""
+    if not keys:
+        return {}
+    last = _sql(connection.vendor).last_for_object
+    union = " UNION ALL ".join(f"SELECT {n} AS n, ({last}) AS h" for n in range(len(keys)))
     with connection.cursor() as cursor:
-        cursor.execute(_sql(connection.vendor).last_for_object, [object_type, object_id])
-        row = cursor.fetchone()
-    return row[0] if row else None
+        cursor.execute(f"{union} ORDER BY n", [v for key in keys for v in key])
+        hashes = [row[1] for row in cursor.fetchall()]
+    return {key: found or GENESIS for key, found in zip(keys, hashes, strict=True)}
 
 
 def _append(connection, events: list[AuditEvent]) -> None:

@@ -104,8 +104,8 @@ def _update_statement(model, names: tuple[str, ...], quote) -> tuple[str, list]:
 def insert_all(objs: list[models.Model]) -> list[models.Model]:
     """`bulk_create(objs)` of one model for the hot paths, in one multi-row INSERT written once
     per model and row count. Django's own sends several rows on PostgreSQL as one array per
-    column, and the driver escapes every character of every text value in Python on the way:
-    for a document's JSON payload that cost more than the rest of an instant approval. Fills
+    column, and the driver escapes every character of every text value in Python on the way,
+    which for documents' JSON payloads is costly (docs/decision-tables.md). Fills
     `auto_now_add`/`auto_now` fields and the primary keys (rows come back in the order given,
     as `bulk_create` also relies on). No signals are sent."""
     if not objs:

@@ -11,8 +11,8 @@ class CSPMiddleware(BaseCSPMiddleware):
     """django-csp's middleware, except for the API's JSON answers, which get one fixed policy.
 
     django-csp builds the pages' policy and its report-only twin from the settings on every
-    response; on the API's most frequent call (the case status) that was about a tenth of the
-    request. A JSON answer needs no page policy: it gets `API_POLICY`, written once. The API's
+    response, a noticeable part of the API's most frequent call (the case status). A JSON
+    answer needs no page policy: it gets `API_POLICY`, written once. The API's
     HTML (its documentation page) is a page like any other."""
 
     def process_response(self, request, response):

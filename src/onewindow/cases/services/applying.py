@@ -20,7 +20,7 @@ from onewindow.cases.selectors_bundles import provided_requirement_ids
 from onewindow.cases.services.commitment import materials_covered_by_commitment
 from onewindow.cases.services.core import lock_case, require, transition
 from onewindow.catalog.enums import LimitUnit, OnlineDepth
-from onewindow.catalog.models import MaterialRequirement, ServiceItem
+from onewindow.catalog.models import MaterialRequirement
 from onewindow.core.db import Prepared
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
@@ -124,8 +124,6 @@ def _single_item(case) -> None:
 def missing_materials(case) -> list:
     """Required materials of the item with no current upload and no signed commitment (告知承诺)
     standing in for them. On every submit: the reads are compiled once (`Prepared`)."""
-    if not Case.item.is_cached(case):
-        Case.item.field.set_cached_value(case, _ITEM.first(case.item_id))
     required = [m for m in _REQUIREMENTS.all(case.item_id) if m.required]
     if not required:
         return []
@@ -135,7 +133,6 @@ def missing_materials(case) -> list:
     return [m for m in required if m.pk not in have]
 
 
-_ITEM = Prepared(lambda pk: ServiceItem.objects.filter(pk=pk))
 _REQUIREMENTS = Prepared(lambda item_id: MaterialRequirement.objects.filter(item_id=item_id))
 _CURRENT_UPLOADS = Prepared(lambda case_id: SubmittedMaterial.objects.filter(
     case_id=case_id, superseded_at__isnull=True).only("pk", "requirement_id"))

@@ -55,6 +55,7 @@ from onewindow.cases.selectors_bundles import (
 )
 from onewindow.cases.services import applying, core
 from onewindow.catalog.enums import OnlineDepth
+from onewindow.core.db import insert_all
 
 logger = logging.getLogger("onewindow.cases.bundles")
 S = CaseState
@@ -276,24 +277,25 @@ def bundle_provide_results(*, case: Case, actor) -> list[ProvidedMaterial]:
         return []
     parts = list(case.parent.children.select_related("item").order_by("pk"))
     spec = family_form_spec(case.parent, item_ids=[p.item_id for p in parts])
-    attached = []
-    for sibling in parts:
-        if sibling.pk == case.pk or sibling.state in ENDED_STATES:
-            continue
-        for slot, requirement in spec.provided_for(sibling.item):
-            if slot.provided_by.pk != case.item_id:
-                continue
-            row, created = ProvidedMaterial.objects.get_or_create(
-                case=sibling, requirement=requirement, document=certificate)
-            if not created:
-                continue
-            audit_record(actor=actor, action="case_material_provided", obj=sibling,
-                         new={"material": requirement.name, "document": certificate.number,
-                              "from_case": case.number},
-                         note=_("「%(material)s」由本一件事中的办件 %(case)s 办出的证照 %(number)s "
-                                "提供。") % {"material": requirement.name, "case": case.number,
-                                            "number": certificate.number})
-            attached.append(row)
+    wanted = [(sibling, requirement) for sibling in parts
+              if sibling.pk != case.pk and sibling.state not in ENDED_STATES
+              for slot, requirement in spec.provided_for(sibling.item)
+              if slot.provided_by.pk == case.item_id]
+    # One read of what is attached already, one insert of the rest (not a query per material).
+    have = set(ProvidedMaterial.objects.filter(
+        document=certificate, case_id__in=[sibling.pk for sibling, _r in wanted])
+        .values_list("case_id", "requirement_id"))
+    attached = insert_all([ProvidedMaterial(case=sibling, requirement=requirement,
+                                            document=certificate)
+                           for sibling, requirement in wanted
+                           if (sibling.pk, requirement.pk) not in have])
+    for row in attached:
+        audit_record(actor=actor, action="case_material_provided", obj=row.case,
+                     new={"material": row.requirement.name, "document": certificate.number,
+                          "from_case": case.number},
+                     note=_("「%(material)s」由本一件事中的办件 %(case)s 办出的证照 %(number)s "
+                            "提供。") % {"material": row.requirement.name, "case": case.number,
+                                        "number": certificate.number})
     return attached
 
 
