@@ -165,17 +165,61 @@ def test_api_status_after_acceptance_shows_both_clocks(client, zone, submitted, 
         ("promised", 2, 0, "yellow")
 
 
-def test_api_status_is_two_queries_the_calendar_version_read_with_the_case(
+def test_api_status_by_token_is_one_query_the_owner_case_and_calendar_together(
         client, zone, in_review, token, django_assert_num_queries):
     headers = token(zone.applicant)
     path = f"{API}/{in_review.pk}/status"
     client.get(path, headers=headers)  # warm the calendar; the token's last use noted
-    with django_assert_num_queries(2):  # the token's owner; the case, whether it has pauses
+    with django_assert_num_queries(1):  # the token's owner, the case, whether it has pauses
         response = client.get(path, headers=headers)  # and the working calendar's version
     body = response.json()
     assert body["state"] == "in_review" and len(body["clocks"]) == 2
     assert CaseStatusOut.model_validate(body).model_dump(mode="json") == body  # its schema
     assert response["Content-Type"] == "application/json"
+
+
+def test_api_status_by_session_reads_the_same(client, zone, in_review, token,
+                                              django_assert_num_queries):
+    path = f"{API}/{in_review.pk}/status"
+    by_token = client.get(path, headers=token(zone.applicant)).json()
+    session = Client()
+    session.force_login(zone.applicant)
+    assert session.get(path).json() == by_token
+    session.force_login(zone.stranger)
+    response = session.get(path)
+    assert response.status_code == 404 and response.json() == {"detail": "办件不存在。"}
+
+
+def test_api_status_refuses_a_revoked_token_or_an_inactive_owner(client, zone, submitted):
+    from onewindow.accounts.services import api_token_revoke
+
+    path = f"{API}/{submitted.pk}/status"
+    revoked, key = api_token_create(actor=None, owner=zone.applicant, name="旧")
+    assert client.get(path, headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    api_token_revoke(actor=None, token=revoked)
+    response = client.get(path, headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 401 and "未认证" in response.json()["detail"]
+    _token, key = api_token_create(actor=None, owner=zone.applicant, name="新")
+    zone.applicant.is_active = False
+    zone.applicant.save(update_fields=["is_active"])
+    assert client.get(path, headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    response = client.get(path, headers={"Authorization": "Bearer ow_wrong"})
+    assert response.status_code == 401
+
+
+def test_api_status_notes_the_tokens_use_once_a_minute(client, zone, submitted):
+    from onewindow.accounts.models import ApiToken
+
+    api_token, key = api_token_create(actor=None, owner=zone.applicant, name="轮询")
+    path, headers = f"{API}/{submitted.pk}/status", {"Authorization": f"Bearer {key}"}
+    client.get(path, headers=headers)
+    first = ApiToken.objects.get(pk=api_token.pk).last_used_at
+    assert first is not None
+    client.get(path, headers=headers)
+    assert ApiToken.objects.get(pk=api_token.pk).last_used_at == first  # within the minute
+    ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=first - dt.timedelta(minutes=2))
+    client.get(path, headers=headers)
+    assert ApiToken.objects.get(pk=api_token.pk).last_used_at > first
 
 
 def test_api_list_shows_only_my_cases_filtered_by_state(client, zone, submitted, token):

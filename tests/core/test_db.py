@@ -7,7 +7,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from onewindow.catalog.models import MaterialRequirement, ServiceItem
-from onewindow.core.db import Prepared, insert_all, save_fields
+from onewindow.core.db import Prepared, insert_all, raw_first_of, save_fields
 from tests.factories import DepartmentFactory, MaterialRequirementFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,23 @@ def test_insert_all_fills_auto_now_and_keeps_json_as_given(zone_case):
     insert_all([document])
     stored = CaseDocument.objects.get(pk=document.pk)
     assert stored.payload == payload and stored.issued_at == document.issued_at is not None
+
+
+def test_raw_first_of_splits_one_row_into_its_models(items):
+    department = items.department
+    sql = ("SELECT i.*, 7 AS seven, d.id AS d__id, d.code AS d__code, 'x' AS d__extra "
+           "FROM catalog_serviceitem i LEFT JOIN accounts_department d "
+           "ON d.id = i.department_id AND d.code = %s WHERE i.id = %s")
+    from onewindow.accounts.models import Department
+
+    parts = ((ServiceItem, ""), (Department, "d__"))
+    item, dept = raw_first_of(parts, sql, [department.code, items.pk])
+    assert (item.pk, item.name, item.seven) == (items.pk, "施工许可", 7)
+    assert (dept.pk, dept.code, dept.extra) == (department.pk, "zjj", "x")
+    assert not hasattr(item, "d__code") and not hasattr(item, "extra")
+    with CaptureQueriesContext(connection) as captured:
+        assert dept.name == "住建局"  # left out of the statement: deferred, loaded on touch
+    assert len(captured.captured_queries) == 1
+    item, dept = raw_first_of(parts, sql, ["nowhere", items.pk])  # the outer join found none
+    assert item.pk == items.pk and dept is None
+    assert raw_first_of(parts, sql, [department.code, 987654]) is None  # no row at all

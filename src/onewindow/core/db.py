@@ -16,16 +16,36 @@ def raw_first(model: type[models.Model], sql: str, params: list) -> models.Model
     field on every call, which on these paths cost more than the query; this works it out
     once per statement shape. Fields the statement leaves out are deferred (loaded when
     touched); columns beyond the model's fields become attributes of the instance."""
-    connection = connections[router.db_for_read(model)]
+    found = raw_first_of(((model, ""),), sql, params)
+    return None if found is None else found[0]
+
+
+def raw_first_of(parts: tuple[tuple[type[models.Model], str], ...], sql: str,
+                 params: list) -> tuple | None:
+    """`raw_first` for a statement whose first row holds several models' columns, so that
+    two reads a request always makes together cost one round trip: `parts` is
+    ((model, prefix), ...), and the column `prefix + field column` is that model's field.
+    Every other column becomes an attribute of the part with the longest prefix it starts
+    with (the prefix taken off). A part whose primary key comes back NULL (an outer join
+    that found nothing) is None. None when the statement returns no row."""
+    connection = connections[router.db_for_read(parts[0][0])]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:
             return None
-        reader = _readers.get((model, sql, connection))
-        if reader is None:  # the statement's first run on this connection: read its columns
+        key = (parts, sql, connection)
+        readers = _readers.get(key)
+        if readers is None:  # the statement's first run on this connection: read its columns
             columns = tuple(column[0] for column in cursor.description)
-            reader = _remember((model, sql, connection), _reader(model, columns, connection))
+            readers = _remember(key, _readers_for(parts, columns, connection))
+    return tuple(_instance(model, reader, row, connection)
+                 for (model, _prefix), reader in zip(parts, readers, strict=True))
+
+
+def _instance(model, reader: _Reader, row: tuple, connection) -> models.Model | None:
+    if reader.pk is not None and row[reader.pk] is None:
+        return None
     values = []
     for index, expression, converters in reader.fields:
         if index is None:
@@ -45,38 +65,50 @@ class _Reader(NamedTuple):
     fields: list  # (column index or None, the field's column expression, converters)
     names: list[str]  # the attnames present
     extras: list[tuple[int, str]]  # (column index, attribute) for columns that are no field
+    pk: int | None  # the primary key's column index
 
 
-# By (model, statement, connection): a statement's columns are fixed, and asking the driver
+# By (parts, statement, connection): a statement's columns are fixed, and asking the driver
 # for them again (a description object per column) cost as much as the rest of the read.
-_readers: dict[tuple, _Reader] = {}
+_readers: dict[tuple, tuple[_Reader, ...]] = {}
 
 
-def _remember(key: tuple, reader: _Reader) -> _Reader:
+def _remember(key: tuple, readers: tuple[_Reader, ...]) -> tuple[_Reader, ...]:
     if len(_readers) >= 256:  # a few statements in a few threads' connections: never many
         _readers.clear()
-    _readers[key] = reader
-    return reader
+    _readers[key] = readers
+    return readers
 
 
-def _reader(model, columns: tuple[str, ...], connection) -> _Reader:
+def _readers_for(parts, columns: tuple[str, ...], connection) -> tuple[_Reader, ...]:
     """Which column is which field, and the converters each value goes through — what
-    RawQuerySet works out per call — for one model and one statement's columns."""
+    RawQuerySet works out per call — for each part of one statement's columns."""
     at = {name: index for index, name in enumerate(columns)}
-    fields, names, known = [], [], set()
-    for field in model._meta.concrete_fields:
-        index = at.get(field.column)
-        known.add(field.column)
-        if index is None:
-            fields.append((None, None, ()))
+    claimed: set[str] = set()
+    readers = []
+    for model, prefix in parts:
+        fields, names = [], []
+        for field in model._meta.concrete_fields:
+            index = at.get(prefix + field.column)
+            if index is None:
+                fields.append((None, None, ()))
+                continue
+            claimed.add(prefix + field.column)
+            column = field.get_col(model._meta.db_table)
+            converters = (*connection.ops.get_db_converters(column),
+                          *column.get_db_converters(connection))
+            fields.append((index, column, converters))
+            names.append(field.attname)
+        readers.append(_Reader(fields, names, [], at.get(prefix + model._meta.pk.column)))
+    for name, index in at.items():
+        if name in claimed:
             continue
-        column = field.get_col(model._meta.db_table)
-        converters = (*connection.ops.get_db_converters(column),
-                      *column.get_db_converters(connection))
-        fields.append((index, column, converters))
-        names.append(field.attname)
-    extras = [(index, name) for name, index in at.items() if name not in known]
-    return _Reader(fields, names, extras)
+        owner = max(range(len(parts)), key=lambda i: (name.startswith(parts[i][1]),
+                                                      len(parts[i][1])))
+        prefix = parts[owner][1]
+        if name.startswith(prefix):
+            readers[owner].extras.append((index, name[len(prefix):]))
+    return tuple(readers)
 
 
 def save_fields(instance: models.Model, names: list[str]) -> None:
