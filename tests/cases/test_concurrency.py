@@ -63,3 +63,51 @@ def test_submissions_at_the_same_moment_get_distinct_numbers(postgres_only, zone
     assert len(set(numbers)) == 4
     assert [int(n[-6:]) for n in numbers] == list(range(int(numbers[0][-6:]),
                                                          int(numbers[0][-6:]) + 4))
+
+
+@pytest.fixture
+def year_without_sequence(postgres_only):
+    """A year whose numbers no submission has taken yet, its sequence dropped after."""
+    from onewindow.cases.models import CaseNumberSequence
+    from onewindow.cases.services.applying import number_sequence_name
+
+    def drop():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SEQUENCE IF EXISTS {number_sequence_name(2031)}")
+        CaseNumberSequence.objects.filter(year=2031).delete()
+
+    drop()
+    yield 2031
+    drop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_numbers_of_a_year_taken_at_once_make_one_sequence(year_without_sequence):
+    from django.db import transaction
+
+    from onewindow.cases.services.applying import _next_number
+
+    def take():
+        with transaction.atomic():
+            return _next_number(year_without_sequence)
+
+    outcomes = race(*(take for _ in range(3)))
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert sorted(outcomes) == ["GX2031000001", "GX2031000002", "GX2031000003"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_years_sequence_starts_after_the_numbers_its_row_gave(year_without_sequence):
+    from django.db import transaction
+
+    from onewindow.cases.models import CaseNumberSequence
+    from onewindow.cases.services.applying import _next_number
+
+    CaseNumberSequence.objects.create(year=year_without_sequence, last=41)  # before sequences
+    with transaction.atomic():
+        assert _next_number(year_without_sequence) == "GX2031000042"
+    with transaction.atomic():  # rolled back: the number is not handed out again
+        assert _next_number(year_without_sequence) == "GX2031000043"
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        assert _next_number(year_without_sequence) == "GX2031000044"

@@ -28,7 +28,9 @@ S = CaseState
 
 
 class CaseNumberSequence(models.Model):
-    """The last case number issued in a year. Locked while a number is taken: never reused."""
+    """The last case number issued in a year on SQLite (upserted, gapless). On PostgreSQL the
+    year's numbers come from a sequence that starts after this row's last (see
+    `cases.services.applying._next_number`)."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)

@@ -18,7 +18,13 @@ from onewindow.cases.errors import CaseForbidden, CaseInputError
 from onewindow.cases.models import Case, CaseNumberSequence, SubmittedMaterial
 from onewindow.cases.selectors_bundles import provided_requirement_ids
 from onewindow.cases.services.commitment import materials_covered_by_commitment
-from onewindow.cases.services.core import lock_case, require, transition
+from onewindow.cases.services.core import (
+    forbidden_message,
+    lock_case,
+    move,
+    require,
+    transition,
+)
 from onewindow.catalog.enums import LimitUnit, OnlineDepth
 from onewindow.catalog.models import MaterialRequirement
 from onewindow.core.db import Prepared
@@ -147,17 +153,56 @@ def give_number(case, on) -> None:
 
 
 def _next_number(year: int) -> str:
-    """The year's next case number, taken in one statement: the upsert locks the year's row
-    until the transaction ends, so two submissions never get the same number (one rolled back
-    leaves its number to the next: no case ever had it)."""
+    """The year's next case number: unique, in order of submission, never reused.
+
+    On PostgreSQL it comes from the year's sequence, which no submission waits for (a row
+    locked until each submission's commit made every concurrent submission queue behind it,
+    docs/performance.md); a submission rolled back leaves a gap. On SQLite, whose writers queue
+    for its one write lock anyway, it is the year's `CaseNumberSequence` row, upserted in one
+    statement, and gapless."""
     with connection.cursor() as cursor:
-        cursor.execute(_sequence_sql(), [year])
-        (last,) = cursor.fetchone()
+        if connection.vendor == "postgresql":
+            last = _from_sequence(cursor, year)
+        else:
+            cursor.execute(_upsert_sql(), [year])
+            (last,) = cursor.fetchone()
     return f"GX{year}{last:06d}"
 
 
+def _from_sequence(cursor, year: int) -> int:
+    name = number_sequence_name(year)
+    cursor.execute("SELECT nextval(to_regclass(%s))", [name])  # NULL: no sequence yet
+    (last,) = cursor.fetchone()
+    if last is None:
+        _create_sequence(year)
+        cursor.execute("SELECT nextval(to_regclass(%s))", [name])
+        (last,) = cursor.fetchone()
+    return last
+
+
+def number_sequence_name(year: int) -> str:
+    return f"{CaseNumberSequence._meta.db_table}_{int(year)}"
+
+
+def _create_sequence(year: int) -> None:
+    """The year's sequence, made by its first submission: it starts after the last number the
+    year's `CaseNumberSequence` row gave (numbers taken before sequences were used, or
+    copied from SQLite). Two first submissions at once: the one that loses waits for the
+    other's commit and uses its sequence."""
+    table = CaseNumberSequence._meta.db_table
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(last), 0) + 1 FROM {table} WHERE year = %s",
+                           [year])
+            (start,) = cursor.fetchone()
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {number_sequence_name(year)} "
+                           f"START WITH {int(start)}")
+    except IntegrityError:  # made at the same moment by another submission, now committed
+        pass
+
+
 @cache
-def _sequence_sql() -> str:
+def _upsert_sql() -> str:
     table = CaseNumberSequence._meta.db_table  # SQLite 3.35+ and PostgreSQL alike
     return (f"INSERT INTO {table} (year, last) VALUES (%s, 1) ON CONFLICT (year) "
             f"DO UPDATE SET last = {table}.last + 1 RETURNING last")
@@ -165,28 +210,34 @@ def _sequence_sql() -> str:
 
 def case_submit(*, actor, case_id: int, note: str = "") -> Case:
     """Submit a draft, or resubmit a case returned for correction (the same case, Art. 32)."""
-
-    def apply(case):
-        _single_item(case)
-        missing = missing_materials(case)
-        if missing:
-            names = "、".join(m.name for m in missing)
-            raise CaseInputError(
-                _("还缺少必要材料：%(names)s。请上传后再提交。") % {"names": names})
-        on = clocks.today()
-        if case.number is not None:  # a resubmission after correction: time with the applicant ends
-            _close_applicant_pause(case, on)
-        give_number(case, on)
-        case.submitted_at = timezone.now()
-        case.received_on = on
-        case.pre_review_due = clocks.pre_review_due(on).date
-        details = {"number": case.number, "pre_review_due": case.pre_review_due}
-        if case.parent_id is not None:  # a part of a bundle (一件事)
-            details["parent"] = case.parent.number
-        return details
-
     return transition(case_id=case_id, action="submit", actor=actor, perm="cases.apply",
-                      note=note, apply=apply)
+                      note=note, apply=_submission)
+
+
+def submit_locked(case: Case, *, actor, note: str = "") -> Case:
+    """`case_submit` for a case the caller holds locked (`lock_case`) in its open transaction,
+    to go on with it in the same transaction (秒批: `case_submit_and_try_instant`)."""
+    require(actor, "cases.apply", case, forbidden_message())
+    return move(case, action="submit", actor=actor, note=note, apply=_submission)
+
+
+def _submission(case: Case) -> dict:
+    _single_item(case)
+    missing = missing_materials(case)
+    if missing:
+        names = "、".join(m.name for m in missing)
+        raise CaseInputError(_("还缺少必要材料：%(names)s。请上传后再提交。") % {"names": names})
+    on = clocks.today()
+    if case.number is not None:  # a resubmission after correction: time with the applicant ends
+        _close_applicant_pause(case, on)
+    give_number(case, on)
+    case.submitted_at = timezone.now()
+    case.received_on = on
+    case.pre_review_due = clocks.pre_review_due(on).date
+    details = {"number": case.number, "pre_review_due": case.pre_review_due}
+    if case.parent_id is not None:  # a part of a bundle (一件事)
+        details["parent"] = case.parent.number
+    return details
 
 
 def _close_applicant_pause(case, on) -> None:

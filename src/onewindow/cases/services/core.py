@@ -96,7 +96,7 @@ def transition(*, case_id: int, action: str, actor, perm: str | None, note: str 
     """
     case = lock_case(case_id)
     if perm is not None:
-        require(actor, perm, case, _forbidden_message())
+        require(actor, perm, case, forbidden_message())
     return move(case, action=action, actor=actor, note=note, apply=apply, event=event)
 
 
@@ -130,7 +130,7 @@ def record(*, case_id: int, action: str, actor, perm: str | None, note: str = ""
     """A change that is not a move (an extension, a review opinion): same lock and audit."""
     case = lock_case(case_id)
     if perm is not None:
-        require(actor, perm, case, _forbidden_message())
+        require(actor, perm, case, forbidden_message())
     details = _run(apply, case)
     save_changes(case)
     audit_record(actor=actor, action=f"case_{action}", obj=case, new=details, note=note)
@@ -147,5 +147,5 @@ def _run(apply, case):
         raise CalendarGap(exc.message + _("，请联系管理员录入节假日安排。")) from exc
 
 
-def _forbidden_message() -> str:
+def forbidden_message() -> str:
     return _("您无权对该办件执行此操作。")

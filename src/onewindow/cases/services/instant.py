@@ -22,7 +22,7 @@ from onewindow.audit.services import audit_deferred, audit_record
 from onewindow.cases import clocks, documents
 from onewindow.cases.enums import CaseState, Decision, DocumentKind
 from onewindow.cases.models import Case
-from onewindow.cases.services.applying import case_submit
+from onewindow.cases.services.applying import submit_locked
 from onewindow.cases.services.core import lock_case, move
 from onewindow.decisions import selectors as decisions
 from onewindow.decisions.engine import Result
@@ -45,19 +45,24 @@ class Attempt:
         return self.record.outcome == Outcome.APPROVE
 
 
+@transaction.atomic
+@audit_deferred()
 def case_submit_and_try_instant(*, actor, case_id: int, note: str = "") -> Case:
-    """What the applicant's submit does: `case_submit` (committed on its own), then, for an
-    instant item, `case_try_instant`. The submission stands whatever the attempt does; an
+    """What the applicant's submit does: the submission, then, for an instant item, the
+    decision table's attempt, in one transaction (one commit, one append to the audit chain).
+    The attempt runs in a savepoint: the submission stands whatever it does, and an
     unexpected error in it is logged and recorded for the clerk as a referral."""
-    case = case_submit(actor=actor, case_id=case_id, note=note)
+    case = lock_case(case_id)
+    submit_locked(case, actor=actor, note=note)
     if case.item_id is None or not case.item.instant_approval:
         return case
     try:
-        attempt = case_try_instant(case_id=case.pk)
+        with transaction.atomic():
+            attempt = _try_locked(case)
     except Exception:
         logger.exception("instant approval of case %s failed; referred to the window", case.pk)
         attempt = _refer_after_error(case.pk)
-    return attempt.case if attempt is not None else case
+    return attempt.case if attempt is not None else lock_case(case_id)
 
 
 @transaction.atomic
@@ -66,7 +71,12 @@ def case_try_instant(*, case_id: int) -> Attempt | None:
     """Let the item's decision table decide a submitted case. None when it does not apply
     (not an instant item, not submitted); the existing attempt when this submission was
     already tried. The system acts (no actor): the audit shows it as such."""
-    case = lock_case(case_id)  # with the item, the enterprise and the applicant the facts read
+    return _try_locked(lock_case(case_id))
+
+
+def _try_locked(case: Case) -> Attempt | None:
+    """`case_try_instant` on a case locked (`lock_case`, with the item, the enterprise and the
+    applicant the facts read) in the caller's transaction."""
     if case.state != CaseState.SUBMITTED or case.item_id is None \
             or not case.item.instant_approval:
         return None
@@ -120,17 +130,15 @@ def _refer(case, version, result: Result, snapshot: dict) -> Attempt:
 
 
 def _refer_after_error(case_id: int) -> Attempt | None:
+    """The referral after an attempt's error, in a savepoint of its own: when even that
+    fails, the submission still stands."""
     try:
-        return _record_error_referral(case_id)
+        with transaction.atomic():
+            case = lock_case(case_id)  # as the attempt's savepoint left it
+            if case.state != CaseState.SUBMITTED:
+                return None
+            result = Result(Outcome.REFER, None, _("自动审批未能完成（系统错误），转人工办理。"))
+            return _refer(case, decisions.version_in_force(case.item_id), result, {})
     except Exception:
         logger.exception("could not record the referral of case %s either", case_id)
         return None
-
-
-@transaction.atomic
-def _record_error_referral(case_id: int) -> Attempt | None:
-    case = lock_case(case_id)
-    if case.state != CaseState.SUBMITTED:
-        return None
-    result = Result(Outcome.REFER, None, _("自动审批未能完成（系统错误），转人工办理。"))
-    return _refer(case, decisions.version_in_force(case.item_id), result, {})
