@@ -58,7 +58,7 @@ def case_submit_and_try_instant(*, actor, case_id: int, note: str = "") -> Case:
         return case
     try:
         with transaction.atomic():
-            attempt = _try_locked(case)
+            attempt = _try_locked(case, just_submitted=True)
     except Exception:
         logger.exception("instant approval of case %s failed; referred to the window", case.pk)
         attempt = _refer_after_error(case.pk)
@@ -74,13 +74,14 @@ def case_try_instant(*, case_id: int) -> Attempt | None:
     return _try_locked(lock_case(case_id))
 
 
-def _try_locked(case: Case) -> Attempt | None:
+def _try_locked(case: Case, *, just_submitted: bool = False) -> Attempt | None:
     """`case_try_instant` on a case locked (`lock_case`, with the item, the enterprise and the
-    applicant the facts read) in the caller's transaction."""
+    applicant the facts read) in the caller's transaction. `just_submitted`: the submission
+    was made in this transaction, so no attempt on it can have been recorded before."""
     if case.state != CaseState.SUBMITTED or case.item_id is None \
             or not case.item.instant_approval:
         return None
-    earlier = decisions.last_record(case.pk)
+    earlier = None if just_submitted else decisions.last_record(case.pk)
     if earlier is not None and earlier.at >= case.submitted_at:
         return Attempt(earlier, case)
     version = decisions.version_in_force(case.item_id)
