@@ -171,11 +171,36 @@ def test_instant_uses_newest_published_version(filing, draft):
     assert record.version == newer and "第2版第4行，新版：予以备案。" in case.decision_reason
 
 
-def test_instant_applicant_told_of_completion(filing, draft, django_capture_on_commit_callbacks):
+def _told(filing, case) -> list[tuple[str, str]]:
+    return list(filing.applicant.notifications.filter(case=case).values_list("verb", "body"))
+
+
+def test_instant_applicant_told_once_of_the_outcome(filing, draft, mailoutbox, settings,
+                                                    django_capture_on_commit_callbacks):
+    """One message for what the transaction did, not "submitted, awaiting pre-review" (never
+    true of it), "decided" and "completed" within the same second (three SMS)."""
+    settings.ONEWINDOW_NOTIFY_BACKENDS = ["onewindow.cases.notify_backends.EmailBackend"]
+    filing.applicant.email = "filer@example.com"
+    filing.applicant.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
         case = submit(filing, draft())
-    told = list(filing.applicant.notifications.filter(case=case).values_list("verb", "body"))
-    assert ("complete", "您的申请已办结。") in told
+    assert case.state == CaseState.COMPLETED
+    assert _told(filing, case) == [("instant_decide", "您的申请已秒批办结，请下载证照。")]
+    assert len(mailoutbox) == 1
+
+
+def test_instant_referral_tells_the_applicant_of_the_submission(filing, draft, monkeypatch):
+    referred = submit(filing, draft(industry_policy="限制类"))
+    assert referred.state == CaseState.SUBMITTED
+    assert _told(filing, referred) == [("submit", "您的申请已提交，等待窗口预审。")]
+
+    def broken(**kwargs):
+        raise RuntimeError("证照库不可用")
+
+    monkeypatch.setattr(documents, "issue_all", broken)
+    failed = submit(filing, draft())  # the attempt's own notification went with its savepoint
+    assert failed.state == CaseState.SUBMITTED
+    assert _told(filing, failed) == [("submit", "您的申请已提交，等待窗口预审。")]
 
 
 def test_instant_referral_reason_shown_to_clerk_on_case_page(filing, draft, client):

@@ -214,11 +214,12 @@ def case_submit(*, actor, case_id: int, note: str = "") -> Case:
                       note=note, apply=_submission)
 
 
-def submit_locked(case: Case, *, actor, note: str = "") -> Case:
+def submit_locked(case: Case, *, actor, note: str = "", tell: bool = True) -> Case:
     """`case_submit` for a case the caller holds locked (`lock_case`) in its open transaction,
-    to go on with it in the same transaction (秒批: `case_submit_and_try_instant`)."""
+    to go on with it in the same transaction (秒批: `case_submit_and_try_instant`, which tells
+    the applicant itself: `tell=False`)."""
     require(actor, "cases.apply", case, forbidden_message())
-    return move(case, action="submit", actor=actor, note=note, apply=_submission)
+    return move(case, action="submit", actor=actor, note=note, apply=_submission, tell=tell)
 
 
 def _submission(case: Case) -> dict:

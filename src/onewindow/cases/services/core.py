@@ -101,11 +101,14 @@ def transition(*, case_id: int, action: str, actor, perm: str | None, note: str 
 
 
 def move(case: Case, *, action: str, actor, note: str = "",
-         apply: Callable[[Case], dict | None] | None = None, event: str | None = None) -> Case:
+         apply: Callable[[Case], dict | None] | None = None, event: str | None = None,
+         tell: bool = True) -> Case:
     """`transition` for a case the caller already holds locked (`lock_case`, or
     `track_changes` after its own `select_for_update`) in its open transaction: a service that
     makes several moves under one lock (instant approval) makes them without a savepoint and a
-    fresh lock for each."""
+    fresh lock for each. `tell=False`: nobody is notified of this move, because the caller
+    tells of the transaction's outcome instead (an instant approval is one message, not
+    three)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("core.move needs the transaction that locked the case")
     step = getattr(case, action)
@@ -117,7 +120,8 @@ def move(case: Case, *, action: str, actor, note: str = "",
     save_changes(case)
     audit_record(actor=actor, action=f"case_{event or action}", obj=case,
                  old={"state": old}, new={"state": case.state, **(details or {})}, note=note)
-    notify.case_event(case, event or action)
+    if tell:
+        notify.case_event(case, event or action)
     if case.parent_id is not None:  # a part of a bundle (一件事): in the same transaction
         bundles.bundle_part_moved(case=case, actor=actor)
     return case

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.audit.services import audit_deferred, audit_record
-from onewindow.cases import clocks, documents
+from onewindow.cases import clocks, documents, notify
 from onewindow.cases.enums import CaseState, Decision, DocumentKind
 from onewindow.cases.models import Case
 from onewindow.cases.services.applying import submit_locked
@@ -51,10 +51,15 @@ def case_submit_and_try_instant(*, actor, case_id: int, note: str = "") -> Case:
     """What the applicant's submit does: the submission, then, for an instant item, the
     decision table's attempt, in one transaction (one commit, one append to the audit chain).
     The attempt runs in a savepoint: the submission stands whatever it does, and an
-    unexpected error in it is logged and recorded for the clerk as a referral."""
+    unexpected error in it is logged and recorded for the clerk as a referral.
+
+    The applicant hears once, of what the transaction did: approved at once ("秒批办结", with
+    no "submitted, awaiting pre-review" that was never true of it, nor a third message for
+    its completion), or submitted (referred to the window's normal flow)."""
     case = lock_case(case_id)
-    submit_locked(case, actor=actor, note=note)
-    if case.item_id is None or not case.item.instant_approval:
+    instant = case.item_id is not None and case.item.instant_approval
+    submit_locked(case, actor=actor, note=note, tell=not instant)
+    if not instant:
         return case
     try:
         with transaction.atomic():
@@ -62,7 +67,11 @@ def case_submit_and_try_instant(*, actor, case_id: int, note: str = "") -> Case:
     except Exception:
         logger.exception("instant approval of case %s failed; referred to the window", case.pk)
         attempt = _refer_after_error(case.pk)
-    return attempt.case if attempt is not None else lock_case(case_id)
+    if attempt is not None and attempt.approved:
+        return attempt.case
+    case = attempt.case if attempt is not None else lock_case(case_id)
+    notify.case_event(case, "submit")
+    return case
 
 
 @transaction.atomic
@@ -116,8 +125,8 @@ def _approve(case, version, result: Result, snapshot: dict) -> Attempt:
     record = decision_record_add(case=case, version=version, result=result, snapshot=snapshot,
                                  reason=reason)
     # Both moves under the lock `case_try_instant` took: one transaction, no savepoints.
-    move(case, action="instant_decide", actor=None, note=reason, apply=decide)
-    move(case, action="complete", actor=None, apply=complete)
+    move(case, action="instant_decide", actor=None, note=reason, apply=decide)  # told of this
+    move(case, action="complete", actor=None, apply=complete, tell=False)
     return Attempt(record, case)
 
 
