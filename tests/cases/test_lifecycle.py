@@ -276,3 +276,19 @@ def test_case_draft_whose_twin_saved_first_returns_the_twin_not_an_error(zone):
                 idempotency_key="double-click-0001")
     assert applying.save_new_draft(late) == (twin, False)
     assert Case.objects.filter(idempotency_key="double-click-0001").count() == 1
+
+
+def test_first_submission_knows_the_case_has_no_pauses(zone, django_assert_num_queries):
+    case = services.case_create_draft(actor=zone.applicant, item=zone.item)
+    upload_all(case, zone.applicant)
+    case = services.case_submit(actor=zone.applicant, case_id=case.pk)
+    with django_assert_num_queries(0):
+        assert list(case.pauses.all()) == []
+    services.case_claim(actor=zone.clerk, case_id=case.pk)
+    requirement = zone.item.materials.first()
+    returned = services.case_return(actor=zone.clerk, case_id=case.pk,
+                                    items=[(requirement, "不清晰")])
+    assert returned.pauses.count() == 1  # a resubmission asks: its pause is ended
+    upload_all(returned, zone.applicant)
+    again = services.case_submit(actor=zone.applicant, case_id=case.pk)
+    assert [p.ended_on for p in again.pauses.all()] == [again.received_on]

@@ -7,7 +7,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from onewindow.catalog.models import MaterialRequirement, ServiceItem
-from onewindow.core.db import Prepared, insert_all, raw_first_of, save_fields
+from onewindow.core.db import Prepared, insert_all, known_empty, raw_first_of, save_fields
 from tests.factories import DepartmentFactory, MaterialRequirementFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +134,10 @@ def test_raw_first_of_splits_one_row_into_its_models(items):
     item, dept = raw_first_of(parts, sql, ["nowhere", items.pk])  # the outer join found none
     assert item.pk == items.pk and dept is None
     assert raw_first_of(parts, sql, [department.code, 987654]) is None  # no row at all
+
+
+def test_known_empty_reads_nothing_and_sends_no_query(items, django_assert_num_queries):
+    known_empty(items, "materials")
+    with django_assert_num_queries(0):
+        assert list(items.materials.all()) == []
+    assert ServiceItem.objects.get(pk=items.pk).materials.count() == 3  # only this instance

@@ -209,3 +209,17 @@ def test_instant_referral_reason_shown_to_clerk_on_case_page(filing, draft, clie
     body = client.get(reverse("cases:staff_detail", args=[case.pk])).content.decode()
     assert ("未能秒批，转人工办理：项目属于《产业结构调整指导目录》限制类或淘汰类，"
             "须人工核对是否符合产业政策。") in body
+
+
+def test_instant_approval_saves_decision_and_completion_to_the_row(filing, draft):
+    """The two moves under one lock are written in one UPDATE: both are in the row, and the
+    audit trail still shows each move."""
+    case = reload(submit(filing, draft()))
+    assert case.state == CaseState.COMPLETED and case.decision == Decision.APPROVED
+    assert case.accepted_on == case.received_on and case.promised_due == case.received_on
+    assert case.decided_at and case.completed_at and case.decision_reason
+    moves = list(events_for(case).filter(action__in=[
+        "case_submit", "case_instant_decide", "case_complete"]).order_by("id")
+        .values_list("action", "new_value__state"))
+    assert moves == [("case_submit", "submitted"), ("case_instant_decide", "decided"),
+                     ("case_complete", "completed")]

@@ -61,6 +61,14 @@ def _instance(model, reader: _Reader, row: tuple, connection) -> models.Model | 
     return instance
 
 
+def known_empty(instance: models.Model, relation: str) -> None:
+    """`instance.<relation>.all()` is known to hold nothing: set as `prefetch_related` would
+    leave it, so that reading it sends no query."""
+    nothing = getattr(instance, relation).none()
+    nothing._result_cache, nothing._prefetch_done = [], True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = nothing
+
+
 class _Reader(NamedTuple):
     fields: list  # (column index or None, the field's column expression, converters)
     names: list[str]  # the attnames present

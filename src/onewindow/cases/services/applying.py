@@ -27,7 +27,7 @@ from onewindow.cases.services.core import (
 )
 from onewindow.catalog.enums import LimitUnit, OnlineDepth
 from onewindow.catalog.models import MaterialRequirement
-from onewindow.core.db import Prepared
+from onewindow.core.db import Prepared, known_empty
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 
@@ -231,6 +231,8 @@ def _submission(case: Case) -> dict:
     on = clocks.today()
     if case.number is not None:  # a resubmission after correction: time with the applicant ends
         _close_applicant_pause(case, on)
+    else:  # nothing pauses a case before its first submission: its clocks need not ask
+        known_empty(case, "pauses")
     give_number(case, on)
     case.submitted_at = timezone.now()
     case.received_on = on

@@ -102,13 +102,14 @@ def transition(*, case_id: int, action: str, actor, perm: str | None, note: str 
 
 def move(case: Case, *, action: str, actor, note: str = "",
          apply: Callable[[Case], dict | None] | None = None, event: str | None = None,
-         tell: bool = True) -> Case:
+         tell: bool = True, save: bool = True) -> Case:
     """`transition` for a case the caller already holds locked (`lock_case`, or
     `track_changes` after its own `select_for_update`) in its open transaction: a service that
     makes several moves under one lock (instant approval) makes them without a savepoint and a
     fresh lock for each. `tell=False`: nobody is notified of this move, because the caller
     tells of the transaction's outcome instead (an instant approval is one message, not
-    three)."""
+    three). `save=False`: the caller's next move on the case saves this one's changes with
+    its own, in one UPDATE (a part of a bundle is saved at once: its parent reads it)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("core.move needs the transaction that locked the case")
     step = getattr(case, action)
@@ -117,7 +118,8 @@ def move(case: Case, *, action: str, actor, note: str = "",
     old = case.state
     step()
     details = _run(apply, case)
-    save_changes(case)
+    if save or case.parent_id is not None:
+        save_changes(case)
     audit_record(actor=actor, action=f"case_{event or action}", obj=case,
                  old={"state": old}, new={"state": case.state, **(details or {})}, note=note)
     if tell:

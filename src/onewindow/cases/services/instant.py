@@ -125,7 +125,8 @@ def _approve(case, version, result: Result, snapshot: dict) -> Attempt:
     record = decision_record_add(case=case, version=version, result=result, snapshot=snapshot,
                                  reason=reason)
     # Both moves under the lock `case_try_instant` took: one transaction, no savepoints.
-    move(case, action="instant_decide", actor=None, note=reason, apply=decide)  # told of this
+    # Told of the decision only; the completion saves both moves' changes.
+    move(case, action="instant_decide", actor=None, note=reason, apply=decide, save=False)
     move(case, action="complete", actor=None, apply=complete, tell=False)
     return Attempt(record, case)
 
