@@ -7,7 +7,14 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from onewindow.catalog.models import MaterialRequirement, ServiceItem
-from onewindow.core.db import Prepared, insert_all, known_empty, raw_first_of, save_fields
+from onewindow.core.db import (
+    Prepared,
+    insert_all,
+    known_empty,
+    raw_first,
+    raw_first_of,
+    save_fields,
+)
 from tests.factories import DepartmentFactory, MaterialRequirementFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +148,23 @@ def test_known_empty_reads_nothing_and_sends_no_query(items, django_assert_num_q
     with django_assert_num_queries(0):
         assert list(items.materials.all()) == []
     assert ServiceItem.objects.get(pk=items.pk).materials.count() == 3  # only this instance
+
+
+def test_raw_first_builds_the_instance_the_orm_builds(zone_case):
+    from onewindow.cases.models import Case
+
+    sql = "SELECT id, number, state, item_id, form_data, created_at FROM cases_case WHERE id = %s"
+    Case.objects.filter(pk=zone_case.pk).update(number="GX2026000042", form_data={"a": [1]})
+    mine, orm = raw_first(Case, sql, [zone_case.pk]), Case.objects.get(pk=zone_case.pk)
+    assert not mine._state.adding and mine._state.db == orm._state.db
+    for name in ("pk", "number", "state", "item_id", "form_data", "created_at"):
+        assert getattr(mine, name) == getattr(orm, name), name
+    assert mine.get_deferred_fields() == {f.attname for f in Case._meta.concrete_fields} - {
+        "id", "number", "state", "item_id", "form_data", "created_at"}
+    assert mine.item == orm.item  # the foreign key resolves
+    with CaptureQueriesContext(connection) as captured:
+        assert mine.applicant_id == orm.applicant_id  # deferred: loaded on touch
+    assert len(captured.captured_queries) == 1
+    mine.number = "GX2026000043"
+    mine.save(update_fields=["number"])
+    assert Case.objects.get(pk=zone_case.pk).number == "GX2026000043"

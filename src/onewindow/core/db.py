@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import NamedTuple
 
 from django.db import DatabaseError, connections, models, router
-from django.db.models.base import DEFERRED
+from django.db.models import signals
+from django.db.models.base import ModelState
+from django.db.models.query_utils import DeferredAttribute
 
 
 def raw_first(model: type[models.Model], sql: str, params: list) -> models.Model | None:
@@ -44,18 +47,28 @@ def raw_first_of(parts: tuple[tuple[type[models.Model], str], ...], sql: str,
 
 
 def _instance(model, reader: _Reader, row: tuple, connection) -> models.Model | None:
+    """The instance `Model.from_db` would build from the row's columns, built as it builds it
+    minus `Model.__init__`'s walk over every field: the values read go into the instance's
+    `__dict__`, those a descriptor of its own must see (a state machine's field) through it;
+    the fields not read stay deferred. Models with `__init__`, `from_db` or init signals of
+    their own go through `from_db`."""
     if reader.pk is not None and row[reader.pk] is None:
         return None
-    values = []
-    for index, expression, converters in reader.fields:
-        if index is None:
-            values.append(DEFERRED)
-            continue
+    values = {}
+    for index, attname, expression, converters in reader.fields:
         value = row[index]
         for convert in converters:
             value = convert(value, expression, connection)
-        values.append(value)
-    instance = model.from_db(connection.alias, reader.names, values)
+        values[attname] = value
+    if reader.plain:
+        instance = model.__new__(model)
+        instance._state = ModelState()
+        instance._state.adding, instance._state.db = False, connection.alias
+        for attname in reader.through_descriptor:
+            setattr(instance, attname, values.pop(attname))
+        instance.__dict__.update(values)
+    else:
+        instance = model.from_db(connection.alias, list(values), list(values.values()))
     for index, name in reader.extras:
         setattr(instance, name, row[index])
     return instance
@@ -64,16 +77,18 @@ def _instance(model, reader: _Reader, row: tuple, connection) -> models.Model | 
 def known_empty(instance: models.Model, relation: str) -> None:
     """`instance.<relation>.all()` is known to hold nothing: set as `prefetch_related` would
     leave it, so that reading it sends no query."""
-    nothing = getattr(instance, relation).none()
+    # The related model's plain `none()`: the relation's own manager would build its filter.
+    nothing = instance._meta.get_field(relation).related_model._default_manager.none()
     nothing._result_cache, nothing._prefetch_done = [], True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = nothing
 
 
 class _Reader(NamedTuple):
-    fields: list  # (column index or None, the field's column expression, converters)
-    names: list[str]  # the attnames present
+    fields: list  # (column index, attname, the field's column expression, converters), read ones
     extras: list[tuple[int, str]]  # (column index, attribute) for columns that are no field
     pk: int | None  # the primary key's column index
+    plain: bool  # built without Model.__init__ (see `_instance`)
+    through_descriptor: tuple[str, ...]  # attnames whose class descriptor is not Django's
 
 
 # By (parts, statement, connection): a statement's columns are fixed, and asking the driver
@@ -95,19 +110,21 @@ def _readers_for(parts, columns: tuple[str, ...], connection) -> tuple[_Reader, 
     claimed: set[str] = set()
     readers = []
     for model, prefix in parts:
-        fields, names = [], []
+        fields = []
         for field in model._meta.concrete_fields:
             index = at.get(prefix + field.column)
-            if index is None:
-                fields.append((None, None, ()))
+            if index is None:  # deferred: loaded when touched
                 continue
             claimed.add(prefix + field.column)
             column = field.get_col(model._meta.db_table)
             converters = (*connection.ops.get_db_converters(column),
                           *column.get_db_converters(connection))
-            fields.append((index, column, converters))
-            names.append(field.attname)
-        readers.append(_Reader(fields, names, [], at.get(prefix + model._meta.pk.column)))
+            fields.append((index, field.attname, column, converters))
+        through = tuple(attname for _i, attname, _c, _v in fields
+                        if not isinstance(inspect.getattr_static(model, attname, None),
+                                          DeferredAttribute))
+        readers.append(_Reader(fields, [], at.get(prefix + model._meta.pk.column),
+                               _plain(model), through))
     for name, index in at.items():
         if name in claimed:
             continue
@@ -117,6 +134,13 @@ def _readers_for(parts, columns: tuple[str, ...], connection) -> tuple[_Reader, 
         if name.startswith(prefix):
             readers[owner].extras.append((index, name[len(prefix):]))
     return tuple(readers)
+
+
+def _plain(model) -> bool:
+    return (model.__init__ is models.Model.__init__
+            and model.from_db.__func__ is models.Model.from_db.__func__
+            and not signals.pre_init.has_listeners(model)
+            and not signals.post_init.has_listeners(model))
 
 
 def save_fields(instance: models.Model, names: list[str]) -> None:
