@@ -4,7 +4,7 @@
 
 Runs on a throwaway SQLite file, then on a throwaway PostgreSQL database (skipped with a note
 when no server answers). Each figure times `case_submit_and_try_instant` — what the applicant's
-submit does: the submit move (committed), then the decision table and, in one transaction,
+submit does, in one transaction: the submit move, then (in a savepoint) the decision table,
 `instant_decide` + `complete` with the acceptance notice, decision letter and certificate
 issued (their PDFs are rendered on first download, as in production, so not timed here).
 
