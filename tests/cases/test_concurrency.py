@@ -111,3 +111,24 @@ def test_a_years_sequence_starts_after_the_numbers_its_row_gave(year_without_seq
         transaction.set_rollback(True)
     with transaction.atomic():
         assert _next_number(year_without_sequence) == "GX2031000044"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_years_sequence_starts_after_the_years_highest_case_number(year_without_sequence,
+                                                                    zone):
+    """Cases loaded without their sequence (or a sequence dropped): numbering goes on after
+    them, never into them."""
+    from django.db import transaction
+
+    from onewindow.cases.models import Case, CaseNumberSequence
+    from onewindow.cases.services.applying import _next_number
+
+    CaseNumberSequence.objects.create(year=year_without_sequence, last=3)  # stale
+    Case.objects.create(item=zone.item, department=zone.item.department,
+                        applicant=zone.applicant, filed_by=zone.applicant,
+                        number="GX2031000057", state="submitted")
+    Case.objects.create(item=zone.item, department=zone.item.department,
+                        applicant=zone.applicant, filed_by=zone.applicant,
+                        number="GX2030000999", state="submitted")  # another year
+    with transaction.atomic():
+        assert _next_number(year_without_sequence) == "GX2031000058"

@@ -189,18 +189,34 @@ def test_instant_applicant_told_once_of_the_outcome(filing, draft, mailoutbox, s
     assert len(mailoutbox) == 1
 
 
-def test_instant_referral_tells_the_applicant_of_the_submission(filing, draft, monkeypatch):
+def test_instant_referral_tells_the_applicant_of_the_submission(
+        filing, draft, monkeypatch, mailoutbox, settings, django_capture_on_commit_callbacks):
+    settings.ONEWINDOW_NOTIFY_BACKENDS = ["onewindow.cases.notify_backends.EmailBackend"]
+    filing.applicant.email = "filer@example.com"
+    filing.applicant.save(update_fields=["email"])
     referred = submit(filing, draft(industry_policy="限制类"))
     assert referred.state == CaseState.SUBMITTED
     assert _told(filing, referred) == [("submit", "您的申请已提交，等待窗口预审。")]
 
-    def broken(**kwargs):
-        raise RuntimeError("证照库不可用")
+    from onewindow.cases.services import instant
 
-    monkeypatch.setattr(documents, "issue_all", broken)
-    failed = submit(filing, draft())  # the attempt's own notification went with its savepoint
+    real_move = instant.move
+
+    def move_failing_at_completion(case, *, action, **kwargs):
+        if action == "complete":  # after the decision was made, told and audited
+            raise RuntimeError("办结失败")
+        return real_move(case, action=action, **kwargs)
+
+    monkeypatch.setattr(instant, "move", move_failing_at_completion)
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = submit(filing, draft())
     assert failed.state == CaseState.SUBMITTED
+    # The decision's notification, mail and audit event went with the attempt's savepoint.
     assert _told(filing, failed) == [("submit", "您的申请已提交，等待窗口预审。")]
+    assert [m.to for m in mailoutbox] == [["filer@example.com"]]
+    assert not events_for(failed).filter(action="case_instant_decide").exists()
+    assert events_for(failed).filter(action="case_instant_referred").count() == 1
+    assert audit_verify()[1] is None
 
 
 def test_instant_referral_reason_shown_to_clerk_on_case_page(filing, draft, client):

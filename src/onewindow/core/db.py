@@ -75,12 +75,13 @@ def _instance(model, reader: _Reader, row: tuple, connection) -> models.Model | 
 
 
 def known_empty(instance: models.Model, relation: str) -> None:
-    """`instance.<relation>.all()` is known to hold nothing: set as `prefetch_related` would
-    leave it, so that reading it sends no query."""
-    # The related model's plain `none()`: the relation's own manager would build its filter.
-    nothing = instance._meta.get_field(relation).related_model._default_manager.none()
-    nothing._result_cache, nothing._prefetch_done = [], True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = nothing
+    """`instance.<relation>` (a reverse foreign key) is known to hold nothing: its queryset is
+    set as `prefetch_related` would leave it, so that `.all()`, `.count()` and `.exists()` send
+    no query, while `.filter()`, `.update()` and the like still go to the database."""
+    rel = instance._meta.get_field(relation)
+    queryset = rel.related_model._default_manager.filter(**{rel.field.attname: instance.pk})
+    queryset._result_cache, queryset._prefetch_done = [], True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
 
 
 class _Reader(NamedTuple):

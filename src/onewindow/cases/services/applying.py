@@ -185,15 +185,20 @@ def number_sequence_name(year: int) -> str:
 
 
 def _create_sequence(year: int) -> None:
-    """The year's sequence, made by its first submission: it starts after the last number the
-    year's `CaseNumberSequence` row gave (numbers taken before sequences were used, or
+    """The year's sequence, made by its first submission. It starts after the highest number
+    the year already has: in its cases (data loaded without its sequence, a sequence dropped)
+    or in the year's `CaseNumberSequence` row (numbers taken before sequences were used, or
     copied from SQLite). Two first submissions at once: the one that loses waits for the
     other's commit and uses its sequence."""
-    table = CaseNumberSequence._meta.db_table
+    table, cases = CaseNumberSequence._meta.db_table, Case._meta.db_table
+    prefix = f"GX{int(year)}"
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(MAX(last), 0) + 1 FROM {table} WHERE year = %s",
-                           [year])
+            cursor.execute(
+                f"SELECT GREATEST((SELECT COALESCE(MAX(last), 0) FROM {table} WHERE year = %s), "
+                f"(SELECT COALESCE(MAX(CAST(SUBSTRING(number FROM %s) AS BIGINT)), 0) "
+                f"FROM {cases} WHERE number LIKE %s AND LENGTH(number) = %s)) + 1",
+                [year, len(prefix) + 1, prefix + "%", len(prefix) + 6])
             (start,) = cursor.fetchone()
             cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {number_sequence_name(year)} "
                            f"START WITH {int(start)}")
