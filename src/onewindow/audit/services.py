@@ -141,7 +141,7 @@ def _chain(connection, events: list[AuditEvent]) -> None:
     last_hash = head.last_hash
     last_for: dict[tuple[str, str], str] = {
         (first.object_type, first.object_id): head.last_for_object or GENESIS}
-    others = list(dict.fromkeys((e.object_type, e.object_id) for e in events) - last_for.keys())
+    others = list({(e.object_type, e.object_id) for e in events} - last_for.keys())
     last_for.update(_last_for_objects(connection, others))  # one statement for all of them
     for event in events:
         key = (event.object_type, event.object_id)
@@ -169,12 +169,9 @@ def _read_head(connection, object_type: str, object_id: str) -> _Head:
         return _read_head(connection, object_type, object_id)
     locked, seen, last_for_object = row
     if locked != seen:
-        last_for_object = _last_for_object(connection, object_type, object_id)
+        key = (object_type, object_id)
+        last_for_object = _last_for_objects(connection, [key])[key]
     return _Head(locked, last_for_object)
-
-
-def _last_for_object(connection, object_type: str, object_id: str) -> str:
-    return _last_for_objects(connection, [(object_type, object_id)])[(object_type, object_id)]
 
 
 def _last_for_objects(connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:

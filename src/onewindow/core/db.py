@@ -74,12 +74,17 @@ def _instance(model, reader: _Reader, row: tuple, connection) -> models.Model | 
     return instance
 
 
-def known_empty(instance: models.Model, relation: str) -> None:
+def known_empty(instance: models.Model, relation: str, *, read_only: bool = False) -> None:
     """`instance.<relation>` (a reverse foreign key) is known to hold nothing: its queryset is
     set as `prefetch_related` would leave it, so that `.all()`, `.count()` and `.exists()` send
-    no query, while `.filter()`, `.update()` and the like still go to the database."""
+    no query, while `.filter()`, `.update()` and the like still go to the database.
+    `read_only`: for an instance that is only read, never written through (the status
+    endpoint's), a plain empty set, which costs no filter to build; anything asked of it then
+    finds nothing."""
     rel = instance._meta.get_field(relation)
-    queryset = rel.related_model._default_manager.filter(**{rel.field.attname: instance.pk})
+    manager = rel.related_model._default_manager
+    queryset = manager.none() if read_only else manager.filter(
+        **{rel.field.attname: instance.pk})
     queryset._result_cache, queryset._prefetch_done = [], True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
 

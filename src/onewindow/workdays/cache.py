@@ -33,15 +33,9 @@ _slot = _Slot()
 
 def current_calendar() -> WorkCalendar:
     calendar = _slot.calendar
-    now = time.monotonic()
-    if calendar is not None and now < _slot.fresh_until:
+    if calendar is not None and time.monotonic() < _slot.fresh_until:
         return calendar  # the hot path: no settings lookup, no query
-    token = current_token()
-    if calendar is None or calendar.token != token:
-        calendar = load_calendar(token)
-        _slot.calendar = calendar
-    _slot.fresh_until = now + _recheck_seconds()
-    return calendar
+    return token_seen(current_token())
 
 
 def expire(**_kwargs) -> None:
@@ -69,15 +63,16 @@ def token_subquery() -> str:
     return f"(SELECT token FROM {CalendarVersion._meta.db_table} WHERE id = 1)"
 
 
-def token_seen(token: str | None) -> None:
-    """The database's token, read by the caller in this request: when it is the token of the
-    calendar held, that calendar is fresh (no query before the next recheck); when not, the
-    next use rebuilds."""
+def token_seen(token: str | None) -> WorkCalendar:
+    """The calendar of the database's token `token`, read in this request (by
+    `current_calendar`, or by a hot read that took it along with its own row): the one held
+    when it has that token, else rebuilt; fresh, with no query, until the next recheck."""
     calendar = _slot.calendar
-    if calendar is not None and calendar.token == token:
-        _slot.fresh_until = time.monotonic() + _recheck_seconds()
-    else:
-        _slot.fresh_until = float("-inf")
+    if calendar is None or calendar.token != token:
+        calendar = load_calendar(token)
+        _slot.calendar = calendar
+    _slot.fresh_until = time.monotonic() + _recheck_seconds()
+    return calendar
 
 
 def load_calendar(token: str | None) -> WorkCalendar:

@@ -18,13 +18,7 @@ from onewindow.cases.errors import CaseForbidden, CaseInputError
 from onewindow.cases.models import Case, CaseNumberSequence, SubmittedMaterial
 from onewindow.cases.selectors_bundles import provided_requirement_ids
 from onewindow.cases.services.commitment import materials_covered_by_commitment
-from onewindow.cases.services.core import (
-    forbidden_message,
-    lock_case,
-    move,
-    require,
-    transition,
-)
+from onewindow.cases.services.core import lock_case, move_as, require, transition
 from onewindow.catalog.enums import LimitUnit, OnlineDepth
 from onewindow.catalog.models import MaterialRequirement
 from onewindow.core.db import Prepared, known_empty
@@ -223,8 +217,8 @@ def submit_locked(case: Case, *, actor, note: str = "", tell: bool = True) -> Ca
     """`case_submit` for a case the caller holds locked (`lock_case`) in its open transaction,
     to go on with it in the same transaction (秒批: `case_submit_and_try_instant`, which tells
     the applicant itself: `tell=False`)."""
-    require(actor, "cases.apply", case, forbidden_message())
-    return move(case, action="submit", actor=actor, note=note, apply=_submission, tell=tell)
+    return move_as(actor, "cases.apply", case, action="submit", note=note, apply=_submission,
+                   tell=tell)
 
 
 def _submission(case: Case) -> dict:

@@ -94,10 +94,19 @@ def transition(*, case_id: int, action: str, actor, perm: str | None, note: str 
     `perm` is checked against the actor (None: a system job). `apply(case)` runs after the
     move, under the lock, and may return extra audit details.
     """
-    case = lock_case(case_id)
+    return move_as(actor, perm, lock_case(case_id), action=action, note=note, apply=apply,
+                   event=event)
+
+
+def move_as(actor, perm: str | None, case: Case, *, action: str, note: str = "",
+            apply: Callable[[Case], dict | None] | None = None, event: str | None = None,
+            tell: bool = True) -> Case:
+    """`move`, after checking `perm` against the actor (None: a system job): `transition` for
+    a case the caller already holds locked (`lock_case`) in its open transaction."""
     if perm is not None:
-        require(actor, perm, case, forbidden_message())
-    return move(case, action=action, actor=actor, note=note, apply=apply, event=event)
+        require(actor, perm, case, _forbidden_message())
+    return move(case, action=action, actor=actor, note=note, apply=apply, event=event,
+                tell=tell)
 
 
 def move(case: Case, *, action: str, actor, note: str = "",
@@ -136,7 +145,7 @@ def record(*, case_id: int, action: str, actor, perm: str | None, note: str = ""
     """A change that is not a move (an extension, a review opinion): same lock and audit."""
     case = lock_case(case_id)
     if perm is not None:
-        require(actor, perm, case, forbidden_message())
+        require(actor, perm, case, _forbidden_message())
     details = _run(apply, case)
     save_changes(case)
     audit_record(actor=actor, action=f"case_{action}", obj=case, new=details, note=note)
@@ -153,5 +162,5 @@ def _run(apply, case):
         raise CalendarGap(exc.message + _("，请联系管理员录入节假日安排。")) from exc
 
 
-def forbidden_message() -> str:
+def _forbidden_message() -> str:
     return _("您无权对该办件执行此操作。")
