@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 from django.db import transaction
+from django.urls import set_script_prefix
 from django.utils import timezone
 
 from onewindow.cases import documents, pdfs, services
@@ -263,6 +264,17 @@ def test_every_document_qr_code_encodes_its_verify_url(zone, applied):
         found = qr_modules_in_pdf(document, side=len(expected))
         assert found == expected, document.kind
         assert found != other
+
+
+def test_verify_url_follows_the_script_prefix():
+    """Served under a path (SCRIPT_NAME), the QR code points there, as `reverse` would."""
+    code = "ABCDEFGHJKMNPQRS"
+    try:
+        set_script_prefix("/zone/")
+        assert documents.verify_url(code) == f"{SITE}/zone/verify/{code}/"
+    finally:
+        set_script_prefix("/")
+    assert documents.verify_url(code) == f"{SITE}/verify/{code}/"
 
 
 def test_document_stores_pdf_hash_and_payload(zone, applied):

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from collections import Counter
+from functools import cache
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases import clocks, pdfs
 from onewindow.cases.enums import DocumentKind
 from onewindow.cases.models import CaseDocument
+from onewindow.core.codes import readable_code
 from onewindow.core.db import Prepared, insert_all
 
 KIND_CODES = {
@@ -34,8 +35,7 @@ KIND_CODES = {
     DocumentKind.DECISION_LETTER: "JD", DocumentKind.CERTIFICATE: "ZZ",
     DocumentKind.TOLERANCE_NOTICE: "RQ", DocumentKind.COMMITMENT: "CN",
 }
-# Printed under the QR code and typed by people: no 0/O, 1/I/L. 16 characters ≈ 79 bits.
-VERIFY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# Printed under the QR code and typed by people (`codes.READABLE`): 16 characters ≈ 79 bits.
 VERIFY_CODE_LENGTH = 16
 PAYLOAD_VERSION = 1
 
@@ -133,7 +133,7 @@ _KINDS_ISSUED = Prepared(lambda case_id: CaseDocument.objects.filter(case_id=cas
 
 
 def new_verify_code() -> str:
-    return "".join(secrets.choice(VERIFY_CODE_ALPHABET) for _ in range(VERIFY_CODE_LENGTH))
+    return readable_code(VERIFY_CODE_LENGTH)
 
 
 def normalise_verify_code(code: str) -> str:
@@ -143,7 +143,16 @@ def normalise_verify_code(code: str) -> str:
 
 def verify_url(code: str) -> str:
     """The absolute address of the public verification page: what the QR code encodes."""
-    return settings.SITE_URL + reverse("cases:verify", args=[code])
+    head, tail = _verify_path(get_script_prefix())
+    return f"{settings.SITE_URL}{head}{code}{tail}"
+
+
+@cache
+def _verify_path(script_prefix: str) -> tuple[str, str]:
+    # The page's path around the code, reversed once (each document of a move would reverse
+    # it again); a code is letters and digits only, so it needs no quoting.
+    head, tail = reverse("cases:verify", args=["CODE"]).split("CODE")
+    return head, tail
 
 
 def _payload(case, content: pdfs.Content, stamp: pdfs.Stamp) -> dict:

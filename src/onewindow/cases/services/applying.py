@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from functools import cache
 
 from django.db import IntegrityError, connection, transaction
@@ -21,9 +20,8 @@ from onewindow.cases.services.commitment import materials_covered_by_commitment
 from onewindow.cases.services.core import lock_case, move_as, require, transition
 from onewindow.catalog.enums import LimitUnit, OnlineDepth
 from onewindow.catalog.models import MaterialRequirement
+from onewindow.core.codes import readable_code
 from onewindow.core.db import Prepared, known_empty
-
-QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 
 
 def acting_applicant(*, actor, enterprise, item):
@@ -143,7 +141,7 @@ def give_number(case, on) -> None:
     correction, or a bundle's parent already numbered, keeps its own)."""
     if case.number is None:
         case.number = _next_number(on.year)
-        case.query_code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6))
+        case.query_code = readable_code(6)
 
 
 def _next_number(year: int) -> str:

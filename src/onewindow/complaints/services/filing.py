@@ -16,9 +16,9 @@ from onewindow.complaints import clocks, notify, webhooks
 from onewindow.complaints.enums import Channel
 from onewindow.complaints.errors import RequestForbidden, RequestInputError
 from onewindow.complaints.models import Category, ServiceRequest
+from onewindow.core.codes import readable_code
 from onewindow.feedback.selectors import ratings_of_user
 
-QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 MAX_DESCRIPTION = 4000
 
 
@@ -47,7 +47,7 @@ def request_file(*, actor, category: Category, kind: str, title: str, descriptio
         contact_phone=contact_phone.strip(), contact_email=contact_email.strip(),
         address=address.strip(), lat=lat, long=long, media_url=media_url,
         external_id=external_id, case=case, item=item, window=window, rating_id=rating_id,
-        query_code="".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(6)),
+        query_code=readable_code(6),
         token=secrets.token_hex(16), filed_at=now, clock_start=now,
         response_due=clocks.due_after(now, category.response_limit, category.response_unit),
         closing_due=clocks.due_after(now, category.closing_limit, category.closing_unit))
