@@ -1,6 +1,8 @@
 """秒批秒办 end to end: submit → decided → completed in one transaction, or referred."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from onewindow.accounts.enums import CreditStatus
@@ -41,6 +43,18 @@ def test_instant_approval_completes_case_with_certificate_and_record(filing, dra
                              "form:in_approval_catalogue": False,
                              "form:industry_policy": "鼓励类",
                              "form:total_investment": 3200.0}
+
+
+def test_first_submission_numbers_its_documents_without_counting_them(filing, draft):
+    """A draft has no documents: the three an instant approval issues are numbered 1 without
+    a query for the case's documents."""
+    case = draft()
+    with CaptureQueriesContext(connection) as captured:
+        case = submit(filing, case)
+    assert not [q for q in captured.captured_queries
+                if q["sql"].startswith("SELECT") and '"cases_casedocument"' in q["sql"]]
+    assert sorted(case.documents.values_list("number", flat=True)) == [
+        f"{case.number}-{code}1" for code in ("JD", "SL", "ZZ")]
 
 
 def test_instant_approval_audited_as_system_moves(filing, draft):

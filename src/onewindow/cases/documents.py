@@ -128,6 +128,12 @@ def _next_number(case, kind: str) -> str:
     return f"{case.number}-{KIND_CODES[kind]}{counts[kind]}"
 
 
+def none_issued(case) -> None:
+    """`case`, locked, is known to have no documents yet (a draft at its first submission,
+    which instant approval goes on to issue three to): numbering them asks nothing."""
+    case._document_counts = Counter()
+
+
 _KINDS_ISSUED = Prepared(lambda case_id: CaseDocument.objects.filter(case_id=case_id)
                          .only("pk", "kind"))
 

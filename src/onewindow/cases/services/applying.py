@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import cache
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.enums import Role
 from onewindow.accounts.selectors import authorisation_covering
 from onewindow.audit.services import audit_record
-from onewindow.cases import clocks, uploads
+from onewindow.cases import clocks, documents, uploads
 from onewindow.cases.enums import CaseState, PauseKind
 from onewindow.cases.errors import CaseForbidden, CaseInputError
 from onewindow.cases.models import Case, CaseNumberSequence, SubmittedMaterial
@@ -121,19 +122,21 @@ def _single_item(case) -> None:
 
 def missing_materials(case) -> list:
     """Required materials of the item with no current upload and no signed commitment (告知承诺)
-    standing in for them. On every submit: the reads are compiled once (`Prepared`)."""
-    required = [m for m in _REQUIREMENTS.all(case.item_id) if m.required]
-    if not required:
+    standing in for them. On every submit: one statement, compiled once (`Prepared`); what a
+    commitment or a sibling part covers is asked only when an upload is missing."""
+    missing = [m for m in _REQUIRED.all(case.item_id, case.pk) if not m.uploaded]
+    if not missing:
         return []
-    have = ({m.requirement_id for m in _CURRENT_UPLOADS.all(case.pk)}
-            | materials_covered_by_commitment(case)
-            | provided_requirement_ids(case))  # 一件事: what a sibling's result provides
-    return [m for m in required if m.pk not in have]
+    covered = (materials_covered_by_commitment(case)
+               | provided_requirement_ids(case))  # 一件事: what a sibling's result provides
+    return [m for m in missing if m.pk not in covered]
 
 
-_REQUIREMENTS = Prepared(lambda item_id: MaterialRequirement.objects.filter(item_id=item_id))
-_CURRENT_UPLOADS = Prepared(lambda case_id: SubmittedMaterial.objects.filter(
-    case_id=case_id, superseded_at__isnull=True).only("pk", "requirement_id"))
+_REQUIRED = Prepared(lambda item_id, case_id: MaterialRequirement.objects
+                     .filter(item_id=item_id, required=True)
+                     .annotate(uploaded=Exists(SubmittedMaterial.objects.filter(
+                         case_id=case_id, requirement_id=OuterRef("pk"),
+                         superseded_at__isnull=True))))
 
 
 def give_number(case, on) -> None:
@@ -228,8 +231,9 @@ def _submission(case: Case) -> dict:
     on = clocks.today()
     if case.number is not None:  # a resubmission after correction: time with the applicant ends
         _close_applicant_pause(case, on)
-    else:  # nothing pauses a case before its first submission: its clocks need not ask
-        known_empty(case, "pauses")
+    else:  # before its first submission nothing pauses a case and no document is issued to
+        known_empty(case, "pauses")  # it: its clocks and its documents' numbers need not ask
+        documents.none_issued(case)
     give_number(case, on)
     case.submitted_at = timezone.now()
     case.received_on = on
