@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, NamedTuple
@@ -20,6 +19,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from onewindow.audit.models import GENESIS, AuditEvent, AuditHead, object_type_of
+from onewindow.core.db import insert_all, insert_statement, inserted
 
 logger = logging.getLogger("onewindow.audit")
 
@@ -188,39 +188,29 @@ def _last_for_objects(connection, keys: list[tuple[str, str]]) -> dict[tuple[str
 
 def _append(connection, events: list[AuditEvent]) -> None:
     """Insert `events`, already linked, and move the head to the last: on PostgreSQL in one
-    statement (the ids come back in the order of the rows); on SQLite one insert each."""
-    sql = _sql(connection.vendor)
-    rows = [[f.get_db_prep_save(f.pre_save(e, add=True), connection) for f in _fields()]
-            for e in events]
+    statement; on SQLite, whose writers queue on the file anyway, in two."""
+    move_head = _sql(connection.vendor).move_head
+    head = [events[-1].hash, len(events)]
+    if connection.vendor != "postgresql":
+        insert_all(events)
+        with connection.cursor() as cursor:
+            cursor.execute(move_head, head)
+        return
+    insert, params = insert_statement(events, connection)
     with connection.cursor() as cursor:
-        if sql.insert_and_move:
-            cursor.execute(sql.insert_and_move(len(rows)),
-                           [v for row in rows for v in row] + [events[-1].hash, len(rows)])
-            ids = [row[0] for row in cursor.fetchall()]
-        else:
-            ids = []
-            for row in rows:
-                cursor.execute(sql.insert, row)
-                ids.append(cursor.fetchone()[0])
-            cursor.execute(sql.move_head, [events[-1].hash, len(rows)])
-    for event, pk in zip(events, ids, strict=True):
-        event.pk = pk
-        event._state.adding = False
-        event._state.db = connection.alias
+        cursor.execute(_insert_and_move(insert, move_head), params + head)
+        inserted(events, [row[0] for row in cursor.fetchall()], connection)
 
 
 @cache
-def _fields() -> list:
-    return [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+def _insert_and_move(insert: str, move_head: str) -> str:
+    return f"WITH e AS ({insert}), h AS ({move_head}) SELECT id FROM e ORDER BY id"
 
 
 class _Statements(NamedTuple):
     read_head: str
     last_for_object: str
-    insert: str
     move_head: str
-    # PostgreSQL: the insert of n rows and the head's move in one statement
-    insert_and_move: Callable[[int], str] | None
 
 
 @cache
@@ -231,16 +221,5 @@ def _sql(vendor: str) -> _Statements:
                        f"AND e.object_id = %s ORDER BY e.id DESC LIMIT 1")
     read_head = (f"SELECT h.last_hash, (SELECT s.last_hash FROM {head} s WHERE s.id = 1), "
                  f"({last_for_object}) FROM {head} h WHERE h.id = 1{lock}")
-    columns = ", ".join(f'"{f.column}"' for f in _fields())
-    row = "(" + ", ".join(["%s"] * len(_fields())) + ")"
-    insert = f"INSERT INTO {events} ({columns}) VALUES {row} RETURNING id"
     move_head = f"UPDATE {head} SET last_hash = %s, count = count + %s WHERE id = 1"
-
-    @cache
-    def insert_and_move(n: int) -> str:
-        rows = ", ".join([row] * n)
-        return (f"WITH e AS (INSERT INTO {events} ({columns}) VALUES {rows} RETURNING id), "
-                f"h AS ({move_head}) SELECT id FROM e ORDER BY id")
-
-    return _Statements(read_head, last_for_object, insert, move_head,
-                       insert_and_move if vendor == "postgresql" else None)
+    return _Statements(read_head, last_for_object, move_head)

@@ -180,18 +180,28 @@ def insert_all(objs: list[models.Model]) -> list[models.Model]:
     as `bulk_create` also relies on). No signals are sent."""
     if not objs:
         return objs
-    model = type(objs[0])
-    connection = connections[router.db_for_write(model, instance=objs[0])]
-    sql, fields = _statement(_insert_statement, model, len(objs), connection)
-    params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection)
-              for obj in objs for f in fields]
+    connection = connections[router.db_for_write(type(objs[0]), instance=objs[0])]
+    sql, params = insert_statement(objs, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
+        inserted(objs, [row[0] for row in cursor.fetchall()], connection)
+    return objs
+
+
+def insert_statement(objs: list[models.Model], connection) -> tuple[str, list]:
+    """The statement `insert_all` runs and its parameters, for a caller that makes it part of a
+    statement of its own (the audit chain inserts its events and moves its head in one):
+    `INSERT ... RETURNING <pk>`, the keys in the order of `objs`; then call `inserted`."""
+    sql, fields = _statement(_insert_statement, type(objs[0]), len(objs), connection)
+    return sql, [f.get_db_prep_save(f.pre_save(obj, add=True), connection)
+                 for obj in objs for f in fields]
+
+
+def inserted(objs: list[models.Model], ids: list, connection) -> None:
+    """Mark `objs` as saved with the primary keys their INSERT returned."""
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
-    return objs
 
 
 def _insert_statement(model, rows: int, quote) -> tuple[str, list]:
