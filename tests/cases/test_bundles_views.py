@@ -208,3 +208,39 @@ def test_night_part_pages_show_the_permit_as_provided_then_its_certificate(clien
     client.force_login(bz.applicant)
     assert "其他事项办出的证照作为材料提供" in body(
         client.get(reverse("cases:detail", args=[night.pk])))
+
+
+# --- a bundle's parent is acted on through its parts -----------------------------------------
+
+def test_parent_through_the_single_case_api_is_shown_and_not_acted_on(client, bz):
+    """The API lists the parent: its page answers (it has no materials of its own), and the
+    single-case acts on it are refused with the reason and change nothing."""
+    from onewindow.accounts.services import api_token_create
+
+    def auth(user):
+        return {"HTTP_AUTHORIZATION": "Bearer " + api_token_create(
+            actor=None, owner=user, name="测试")[1]}
+
+    parent = submit_bundle(bz)
+    before = Case.objects.get(pk=parent.pk).state
+    shown = client.get(f"/api/cases/{parent.pk}", **auth(bz.applicant))
+    assert shown.status_code == 200 and shown.json()["requirements"] == []
+    clerk = auth(bz.clerk)
+    for action, payload in [("claim", {}), ("accept", {}),
+                            ("return", {"items": [{"reason": "不清晰"}]})]:
+        answer = client.post(f"/api/cases/{parent.pk}/actions/{action}", payload,
+                             content_type="application/json", **clerk)
+        assert answer.status_code == 422, action
+        assert "主办件" in answer.json()["detail"]
+    withdrawn = client.post(f"/api/cases/{parent.pk}/withdraw", {"reason": "不办了"},
+                            content_type="application/json", **auth(bz.applicant))
+    assert withdrawn.status_code == 422
+    assert Case.objects.get(pk=parent.pk).state == before
+    assert all(c.state == CaseState.SUBMITTED for c in parent.children.all())
+
+
+def test_parent_cannot_be_withdrawn_on_the_single_case_page(applicant, bz):
+    parent = submit_bundle(bz)
+    answer = applicant.post(reverse("cases:withdraw", args=[parent.pk]), {"reason": "不办了"})
+    assert answer.status_code == 422 and "主办件" in body(answer)
+    assert Case.objects.get(pk=parent.pk).state == CaseState.SUBMITTED

@@ -145,7 +145,7 @@ def _detail(request, case: Case) -> dict:
     data.update(
         requirements=[{"id": r.pk, "name": r.name, "required": r.required,
                        "file_types": r.file_type_list, "uploaded": r.pk in have}
-                      for r in case.item.materials.all()],
+                      for r in (case.item.materials.all() if case.item_id else [])],
         materials=[_material(m) for m in current],
         documents=[_document(request, d) for d in case.documents.all()],
         corrections=_open_corrections(case),
@@ -316,7 +316,8 @@ def case_document_file(request, case_id: int, document_id: int):
 
 # --- staff actions ------------------------------------------------------------------------------
 def _return(actor, case, payload: ReturnIn):
-    requirements = {r.pk: r for r in case.item.materials.all()}
+    # A bundle's parent has no materials of its own: the service refuses to return it.
+    requirements = {r.pk: r for r in case.item.materials.all()} if case.item_id else {}
     items = []
     for entry in payload.items:
         if entry.requirement_id is not None and entry.requirement_id not in requirements:

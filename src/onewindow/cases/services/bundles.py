@@ -225,7 +225,7 @@ def _submit_parent(actor, parent_id: int, spec: BundleFormSpec) -> Case:
                 "items": [e.item.implementation_code for e in spec.chosen]}
 
     return core.transition(case_id=parent_id, action="submit", event="bundle_submit",
-                           actor=actor, perm="cases.apply", apply=apply)
+                           actor=actor, perm="cases.apply", apply=apply, whole_bundle=True)
 
 
 def _open_child(actor, parent, spec: BundleFormSpec, item, cleaned: dict, files: dict) -> Case:
@@ -420,5 +420,5 @@ def bundle_extend(*, actor, case_id: int, days: int, reason: str) -> Case:
         return {"days": days, "legal_due": case.legal_due}
 
     return core.record(case_id=case_id, action="bundle_extend", actor=actor,
-                       perm="cases.decide", note=reason, apply=apply)
+                       perm="cases.decide", note=reason, apply=apply, whole_bundle=True)
 

@@ -18,7 +18,7 @@ from django_fsm import can_proceed
 
 from onewindow.audit.services import audit_deferred, audit_record
 from onewindow.cases import notify
-from onewindow.cases.errors import CalendarGap, CaseForbidden, IllegalTransition
+from onewindow.cases.errors import CalendarGap, CaseForbidden, CaseInputError, IllegalTransition
 from onewindow.cases.models import Case
 from onewindow.cases.services import bundles
 from onewindow.core.db import Prepared, save_fields
@@ -88,25 +88,36 @@ def require(actor, perm: str, case: Case, message: str) -> None:
 @audit_deferred()  # the chain's head is locked from the block's end to the commit only
 def transition(*, case_id: int, action: str, actor, perm: str | None, note: str = "",
                apply: Callable[[Case], dict | None] | None = None,
-               event: str | None = None) -> Case:
+               event: str | None = None, whole_bundle: bool = False) -> Case:
     """Move case `case_id` by `action` (a @transition method of Case).
 
     `perm` is checked against the actor (None: a system job). `apply(case)` runs after the
-    move, under the lock, and may return extra audit details.
+    move, under the lock, and may return extra audit details. `whole_bundle`: the bundle
+    service's own act on a bundle's parent (anyone else acts on its parts, see `require_act`).
     """
     return move_as(actor, perm, lock_case(case_id), action=action, note=note, apply=apply,
-                   event=event)
+                   event=event, whole_bundle=whole_bundle)
 
 
 def move_as(actor, perm: str | None, case: Case, *, action: str, note: str = "",
             apply: Callable[[Case], dict | None] | None = None, event: str | None = None,
-            tell: bool = True) -> Case:
+            tell: bool = True, whole_bundle: bool = False) -> Case:
     """`move`, after checking `perm` against the actor (None: a system job): `transition` for
     a case the caller already holds locked (`lock_case`) in its open transaction."""
-    if perm is not None:
-        require(actor, perm, case, _forbidden_message())
+    require_act(actor, perm, case, whole_bundle=whole_bundle)
     return move(case, action=action, actor=actor, note=note, apply=apply, event=event,
                 tell=tell)
+
+
+def require_act(actor, perm: str | None, case: Case, *, whole_bundle: bool = False) -> None:
+    """May `actor` act on `case` with `perm` (None: a system job, always)? A person acts on a
+    bundle's parts, not on its parent, which the parts move (`bundles.bundle_part_moved`):
+    only the bundle service's own acts on the parent (`whole_bundle`) pass."""
+    if perm is None:
+        return
+    require(actor, perm, case, _forbidden_message())
+    if case.item_id is None and not whole_bundle:
+        raise CaseInputError(_("这是“一件事”的主办件，请在一件事页面办理，或办理其中的各个事项。"))
 
 
 def move(case: Case, *, action: str, actor, note: str = "",
@@ -141,11 +152,10 @@ def move(case: Case, *, action: str, actor, note: str = "",
 @transaction.atomic
 @audit_deferred()
 def record(*, case_id: int, action: str, actor, perm: str | None, note: str = "",
-           apply: Callable[[Case], dict | None]) -> Case:
+           apply: Callable[[Case], dict | None], whole_bundle: bool = False) -> Case:
     """A change that is not a move (an extension, a review opinion): same lock and audit."""
     case = lock_case(case_id)
-    if perm is not None:
-        require(actor, perm, case, _forbidden_message())
+    require_act(actor, perm, case, whole_bundle=whole_bundle)
     details = _run(apply, case)
     save_changes(case)
     audit_record(actor=actor, action=f"case_{action}", obj=case, new=details, note=note)
