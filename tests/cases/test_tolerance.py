@@ -107,6 +107,65 @@ def test_tolerance_pledge_paper_recorded_by_clerk(zone, pre_review):
         ("王启明", zone.clerk, "RQ-2026-007")
 
 
+# --- submitted without a tolerable material ----------------------------------------------------
+def _upload(zone, case, requirement):
+    services.case_material_upload(actor=zone.applicant, case_id=case.pk,
+                                  requirement_id=requirement.pk,
+                                  uploaded_file=pdf_file(f"{requirement.pk}.pdf"))
+
+
+@pytest.fixture
+def without_permit(zone, tolerable, freeze_today):
+    """Submitted on Monday with the application form only: the permit and the report, both
+    tolerable, are not there."""
+    freeze_today(MON)
+    case = services.case_create_draft(actor=zone.applicant, item=zone.item,
+                                      enterprise=zone.enterprise)
+    _upload(zone, case, tolerable.form)
+    return services.case_submit(actor=zone.applicant, case_id=case.pk)
+
+
+def test_submit_without_a_tolerable_material_goes_to_pre_review(zone, tolerable, without_permit):
+    assert without_permit.state == CaseState.SUBMITTED and without_permit.number
+    submitted = events_for(without_permit).get(action="case_submit")
+    assert submitted.new_value["tolerable_missing"] == ["建设工程规划许可证", "环境影响登记表"]
+
+
+def test_submit_without_a_material_that_is_not_tolerable_is_refused(zone, tolerable):
+    case = services.case_create_draft(actor=zone.applicant, item=zone.item,
+                                      enterprise=zone.enterprise)
+    with pytest.raises(CaseInputError, match="还缺少必要材料") as refused:
+        services.case_submit(actor=zone.applicant, case_id=case.pk)
+    assert "申请表" in refused.value.message and "规划许可证" not in refused.value.message
+    assert reload(case).state == CaseState.DRAFT
+
+
+def test_submit_without_a_tolerable_material_refused_to_a_blacklisted_enterprise(zone, tolerable):
+    zone.enterprise.credit_status = "blacklist"
+    zone.enterprise.save()
+    case = services.case_create_draft(actor=zone.applicant, item=zone.item,
+                                      enterprise=zone.enterprise)
+    _upload(zone, case, tolerable.form)
+    with pytest.raises(CaseInputError, match="规划许可证"):
+        services.case_submit(actor=zone.applicant, case_id=case.pk)
+    assert reload(case).state == CaseState.DRAFT
+
+
+def test_accept_without_the_tolerable_material_refused_then_tolerated(zone, tolerable,
+                                                                      without_permit):
+    services.case_claim(actor=zone.clerk, case_id=without_permit.pk)
+    with pytest.raises(CaseInputError, match="尚未提交：建设工程规划许可证、环境影响登记表"):
+        services.case_accept(actor=zone.clerk, case_id=without_permit.pk)
+    assert reload(without_permit).state == CaseState.PRE_REVIEW
+    assert not without_permit.documents.exists()
+    tolerance.tolerance_pledge_sign(actor=zone.applicant, case_id=without_permit.pk)
+    case = tolerance.case_accept_with_tolerance(actor=zone.clerk, case_id=without_permit.pk,
+                                                missing=[])
+    assert case.state == CaseState.ACCEPTED_WITH_TOLERANCE
+    assert {t.requirement for t in case.tolerated_materials.all()} == {tolerable.permit,
+                                                                       tolerable.report}
+
+
 # --- acceptance -----------------------------------------------------------------------------------
 def test_accept_with_tolerance_notice_lists_every_missing_material_and_deadline(
         zone, tolerable, tolerated):

@@ -14,6 +14,7 @@ from onewindow.cases.enums import CaseState, Decision, DocumentKind
 from onewindow.cases.services.instant import case_submit_and_try_instant, case_try_instant
 from onewindow.decisions import services as decision_services
 from onewindow.decisions.models import DecisionRecord
+from onewindow.decisions.seeding import demo_form_data
 from tests.cases.conftest import reload
 from tests.factories import ServiceItemFactory
 
@@ -131,6 +132,46 @@ def test_instant_blacklisted_enterprise_referred(filing, draft):
     assert (record.row_number, record.outcome) == (1, "refer")
     assert record.reason == "申请企业被列入失信黑名单，不适用秒批，转人工办理。"
     assert record.inputs["enterprise.credit_status"] == "blacklist"
+
+
+def test_instant_without_a_tolerable_material_referred_to_the_window(filing):
+    """Submitted without a material the catalog marks tolerable: the window decides whether to
+    accept with tolerance (容缺受理); the table does not approve without it."""
+    requirement = filing.item.materials.get()
+    requirement.tolerance_allowed = True
+    requirement.save()
+    case = case_services.case_create_draft(actor=filing.applicant, item=filing.item,
+                                           enterprise=filing.enterprise,
+                                           form_data=demo_form_data())
+    case = submit(filing, case)
+    assert case.state == CaseState.SUBMITTED and not case.documents.exists()
+    record = DecisionRecord.objects.get(case=case)
+    assert record.outcome == "refer" and requirement.name in record.reason
+    assert "容缺" in events_for(case).get(action="case_instant_referred").note
+
+
+def test_instant_approval_on_a_commitment_opens_its_verification_task(filing):
+    """告知承诺 and 秒批 together: the commitment stands in for the material, the table
+    approves, and the department's check of the commitment is opened as for any approval."""
+    from onewindow.cases.services import commitment
+
+    filing.item.commitment_allowed = True
+    filing.item.save()
+    requirement = filing.item.materials.get()
+    requirement.commitment_replaces = True
+    requirement.save()
+    case = case_services.case_create_draft(actor=filing.applicant, item=filing.item,
+                                           enterprise=filing.enterprise,
+                                           form_data=demo_form_data())
+    commitment.case_commitment_sign(actor=filing.applicant, case_id=case.pk)
+    case = submit(filing, case)
+    assert case.state == CaseState.COMPLETED
+    task = case.verification_tasks.get()
+    assert task.department == filing.dept and task.due > case.decided_at.date()
+    assert case.documents.filter(kind=DocumentKind.COMMITMENT).exists()
+    decided = events_for(case).get(action="case_instant_decide")
+    assert decided.new_value["verification_task"] == task.pk
+    assert audit_verify()[1] is None
 
 
 def test_instant_without_published_table_referred(filing, draft):

@@ -225,8 +225,11 @@ def submit_locked(case: Case, *, actor, note: str = "", tell: bool = True) -> Ca
 def _submission(case: Case) -> dict:
     _single_item(case)
     missing = missing_materials(case)
-    if missing:
-        names = "、".join(m.name for m in missing)
+    # 容缺受理: a material the catalog marks tolerable may follow after acceptance, if the
+    # window accepts with tolerance at pre-review; never for a blacklisted enterprise.
+    owed = [m for m in missing if m.tolerance_allowed and not _blacklisted(case)]
+    if len(owed) < len(missing):
+        names = "、".join(m.name for m in missing if m not in owed)
         raise CaseInputError(_("还缺少必要材料：%(names)s。请上传后再提交。") % {"names": names})
     on = clocks.today()
     if case.number is not None:  # a resubmission after correction: time with the applicant ends
@@ -239,9 +242,15 @@ def _submission(case: Case) -> dict:
     case.received_on = on
     case.pre_review_due = clocks.pre_review_due(on).date
     details = {"number": case.number, "pre_review_due": case.pre_review_due}
+    if owed:
+        details["tolerable_missing"] = [m.name for m in owed]
     if case.parent_id is not None:  # a part of a bundle (一件事)
         details["parent"] = case.parent.number
     return details
+
+
+def _blacklisted(case) -> bool:
+    return bool(case.enterprise_id) and case.enterprise.is_blacklisted
 
 
 def _close_applicant_pause(case, on) -> None:

@@ -22,7 +22,8 @@ from onewindow.audit.services import audit_deferred, audit_record
 from onewindow.cases import clocks, documents, notify
 from onewindow.cases.enums import CaseState, Decision, DocumentKind
 from onewindow.cases.models import Case
-from onewindow.cases.services.applying import submit_locked
+from onewindow.cases.services.applying import missing_materials, submit_locked
+from onewindow.cases.services.commitment import commitment_on_decided
 from onewindow.cases.services.core import lock_case, move
 from onewindow.decisions import selectors as decisions
 from onewindow.decisions.engine import Result
@@ -93,6 +94,12 @@ def _try_locked(case: Case, *, just_submitted: bool = False) -> Attempt | None:
     earlier = None if just_submitted else decisions.last_record(case.pk)
     if earlier is not None and earlier.at >= case.submitted_at:
         return Attempt(earlier, case)
+    missing = missing_materials(case)
+    if missing:  # 容缺: submitted without a tolerable material, which the window may tolerate
+        result = Result(Outcome.REFER, None, _(
+            "可容缺材料（%(names)s）尚未提交，由窗口决定是否容缺受理，转人工办理。")
+            % {"names": "、".join(m.name for m in missing)})
+        return _refer(case, None, result, {})
     version = decisions.version_in_force(case.item_id)
     if version is None:
         result = Result(Outcome.REFER, None, _("该事项尚未发布决策表，转人工办理。"))
@@ -115,9 +122,10 @@ def _approve(case, version, result: Result, snapshot: dict) -> Attempt:
         clocks.compute_dues(c)
         c.decision, c.decision_reason, c.decided_at = Decision.APPROVED, reason, timezone.now()
         issued = documents.issue_all(case=c, kinds=INSTANT_DOCUMENTS, actor=None)
+        # 告知承诺: approved on a commitment, as by an approver, opens its verification task.
         return {"decision": Decision.APPROVED, "table": version.table_id,
                 "version": version.number, "row": result.row,
-                "documents": [d.number for d in issued]}
+                "documents": [d.number for d in issued], **(commitment_on_decided(c) or {})}
 
     def complete(c):
         c.completed_at = timezone.now()
