@@ -288,8 +288,28 @@ def test_api_upload_refuses_mislabelled_file_naming_the_material(client, zone, t
     assert response.json()["content_type"] == "application/pdf"
 
 
-def test_api_submit_names_missing_materials_then_submits(client, zone, token):
+FORM = {"title": "启明智能产业园一期", "contact_name": "李华", "contact_phone": "13812345678",
+        "address": "高新区创新大道 100 号"}
+
+
+def test_api_submit_checks_the_form_as_the_page_does(client, zone, token):
     case = services.case_create_draft(actor=zone.applicant, item=zone.item)
+    upload_all(case, zone.applicant)
+    headers = token(zone.applicant)
+    response = client.generic("POST", f"{API}/{case.pk}/submit", headers=headers)  # no body
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("申请表有未填或填错的内容：")
+    assert "联系人（这个字段是必填项。）" in response.json()["detail"]
+    response = client.post(f"{API}/{case.pk}/submit",
+                           {"form_data": {**FORM, "contact_phone": "12345"}},
+                           content_type="application/json", headers=headers)
+    assert response.status_code == 422 and "联系电话（请填写 11 位" in response.json()["detail"]
+    assert reload(case).state == CaseState.DRAFT and not reload(case).number
+    assert reload(case).form_data["contact_phone"] == "12345"  # kept, as on the page
+
+
+def test_api_submit_names_missing_materials_then_submits(client, zone, token):
+    case = services.case_create_draft(actor=zone.applicant, item=zone.item, form_data=FORM)
     headers = token(zone.applicant)
     response = client.generic("POST", f"{API}/{case.pk}/submit", headers=headers)  # no body
     assert response.status_code == 422

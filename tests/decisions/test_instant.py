@@ -174,6 +174,21 @@ def test_instant_approval_on_a_commitment_opens_its_verification_task(filing):
     assert audit_verify()[1] is None
 
 
+def test_instant_approval_through_the_api_checks_the_tables_form_fields(client, filing, draft):
+    """The API's submit checks the form as the page does, the table's yes/no and number
+    fields included, with the values as saved: a filing is approved at once."""
+    from onewindow.accounts.services import api_token_create
+
+    headers = {"Authorization": "Bearer " + api_token_create(
+        actor=None, owner=filing.applicant, name="测试")[1]}
+    case = draft()
+    response = client.generic("POST", f"/api/cases/{case.pk}/submit", headers=headers)
+    assert response.status_code == 200 and response.json()["state"] == "completed"
+    wrong = draft(total_investment="三千万")
+    response = client.generic("POST", f"/api/cases/{wrong.pk}/submit", headers=headers)
+    assert response.status_code == 422 and "项目总投资" in response.json()["detail"]
+
+
 def test_instant_without_published_table_referred(filing, draft):
     item = ServiceItemFactory(name="企业投资项目备案变更", department=filing.dept,
                               instant_approval=True, case_type="on_the_spot",

@@ -47,6 +47,7 @@ from onewindow.cases.api_schemas import (
     OfferHelpIn,
     ReturnIn,
     ReviewStepIn,
+    SubmitIn,
     SuspendIn,
     TolerancePledgePaperIn,
     VerifyIn,
@@ -56,6 +57,7 @@ from onewindow.cases.api_schemas import (
 from onewindow.cases.documents import document_pdf
 from onewindow.cases.enums import CaseState
 from onewindow.cases.errors import CaseError, CaseInputError
+from onewindow.cases.forms import application_form_problems
 from onewindow.cases.models import Case
 from onewindow.cases.notify import STAFF_CASE_ROLES
 from onewindow.cases.selectors import (
@@ -270,12 +272,21 @@ def material_upload(request, case_id: int, requirement_id: int, file: File[Uploa
 
 @router.post(CASE_PATH + "/submit", response={200: CaseStatusOut, **ERRORS},
              summary="提交申请", operation_id="cases_submit")
-def case_submit(request, case_id: int, payload: NoteIn | None = None):
-    """提交草稿，或补正后重新提交同一办件。缺少必要材料时返回 422 并列出材料名称。"""
+def case_submit(request, case_id: int, payload: SubmitIn | None = None):
+    """提交草稿，或补正后重新提交同一办件。申请表有未填或填错的内容、缺少必要材料时返回 422
+    并逐项写明。"""
     case = _case(request, case_id)
-    note = payload.note if payload else ""
+    payload = payload or SubmitIn()
+    if payload.form_data is not None:  # what was sent is kept in the draft, as on the page
+        case = _run(lambda: services.case_update_draft(actor=request.auth, case_id=case.pk,
+                                                       form_data=payload.form_data))
+    if case.item_id is not None and case.state in (CaseState.DRAFT, CaseState.RETURNED):
+        problems = application_form_problems(case)
+        if problems:
+            raise HttpError(422, _("申请表有未填或填错的内容：%(fields)s。请修改后再提交。")
+                            % {"fields": "、".join(problems)})
     case = _run(lambda: case_submit_and_try_instant(actor=request.auth, case_id=case.pk,
-                                                    note=note))
+                                                    note=payload.note))
     return _status(case, request.auth)
 
 

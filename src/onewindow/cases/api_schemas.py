@@ -182,6 +182,11 @@ class NoteIn(Schema):
     note: str = Field("", max_length=TEXT, description="备注（记入审计）")
 
 
+class SubmitIn(NoteIn):
+    form_data: dict | None = Field(
+        None, description="申请表内容：给出时先保存到草稿（同网页提交），再检查后提交")
+
+
 class EmptyIn(Schema):
     pass
 

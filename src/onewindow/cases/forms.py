@@ -118,3 +118,19 @@ class CommitmentForm(forms.Form):
         self.fields["replaced"].choices = [(m.pk, m.name) for m in requirements]
         self.fields["replaced"].initial = [m.pk for m in requirements]
 
+
+def application_form_problems(case) -> list[str]:
+    """What the submit page would refuse in `case`'s saved form data (for the API's submit,
+    which has no page): each field with its errors, "label（error）"."""
+    data = {key: _as_posted(value) for key, value in (case.form_data or {}).items()}
+    form = ApplicationForm(data=data, item=case.item)
+    if form.is_valid():
+        return []
+    return [f"{form.fields[name].label if name in form.fields else name}（{'；'.join(errors)}）"
+            for name, errors in form.errors.items()]
+
+
+def _as_posted(value):
+    # A yes/no answer is saved as true/false (its coerced value) and posted as "true"/"false".
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
