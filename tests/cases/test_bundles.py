@@ -4,14 +4,17 @@ The fixtures here are also used by `test_bundles_views.py`.
 """
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections, transaction
 
 from onewindow.audit.selectors import audit_verify, events_for
 from onewindow.cases import clocks, services
 from onewindow.cases.enums import CaseState, DocumentKind
-from onewindow.cases.errors import CaseInputError
+from onewindow.cases.errors import CaseBusy, CaseInputError
 from onewindow.cases.models import Case, ProvidedMaterial
 from onewindow.cases.selectors_bundles import (
     bundle_form_spec,
@@ -584,3 +587,47 @@ def test_parent_cannot_take_a_single_case_upload(bz):
     with pytest.raises(CaseInputError, match="一件事"):
         services.case_material_upload(actor=bz.applicant, case_id=parent.pk,
                                       requirement_id=1, uploaded_file=upload)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stop_rule_refuses_at_once_while_a_part_it_ends_is_held(bz):
+    """A part's mover holds the part and waits for the parent; the stop rule, holding the
+    parent, must not wait for that part (a deadlock): it refuses at once, changes nothing, and
+    succeeds when tried again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two real connections holding row locks: run on PostgreSQL")
+    bz.bundle.continue_on_denial = False
+    bz.bundle.save()
+    parent = submit_bundle(bz)
+    permit, fire_review = child_of(parent, bz.permit), child_of(parent, bz.fire_review)
+    services.case_accept(actor=bz.clerk, case_id=fire_review.pk)
+    services.case_start_review(actor=bz.staff[bz.fire.pk][0], case_id=fire_review.pk)
+    approver = bz.staff[bz.fire.pk][1]
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_permit_part():
+        try:
+            with transaction.atomic():
+                Case.objects.select_for_update().get(pk=permit.pk)
+                held.set()
+                release.wait(15)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_permit_part)
+    holder.start()
+    assert held.wait(10)
+    try:
+        started = time.monotonic()
+        with pytest.raises(CaseBusy, match="其他事项正在办理中"):
+            services.case_decide(actor=approver, case_id=fire_review.pk, decision="denied",
+                                 reason="消防设计不符合规范")
+        assert time.monotonic() - started < 5
+    finally:
+        release.set()
+        holder.join(10)
+    assert reload(fire_review).state == S.IN_REVIEW and reload(permit).state == S.SUBMITTED
+    services.case_decide(actor=approver, case_id=fire_review.pk, decision="denied",
+                         reason="消防设计不符合规范")
+    assert reload(permit).state == S.TERMINATED
+    assert audit_verify()[1] is None

@@ -40,6 +40,12 @@ class CalendarGap(CaseError):
     status = 503
 
 
+class CaseBusy(CaseError):
+    """Another action holds a case this one must change too; nothing was done: try again."""
+
+    status = 409
+
+
 class CaseInputError(CaseError):
     """Missing or wrong input for an allowed action (a denial without a reason, …)."""
 
