@@ -320,6 +320,41 @@ def test_bundle_denied_part_attaches_nothing(bz):
     assert not events_for(night).filter(action="case_material_provided").exists()
 
 
+def test_bundle_part_is_approved_only_on_its_siblings_result(bz):
+    """The night part needs the construction permit, which the permit part produces: it may be
+    reviewed meanwhile, denied, but not approved until the certificate is attached, nor on a
+    revoked one."""
+    parent = submit_bundle(bz, optional=[bz.night])
+    night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
+    reviewer, approver = bz.staff[bz.urban.pk]
+    services.case_accept(actor=bz.clerk, case_id=night.pk)
+    services.case_start_review(actor=reviewer, case_id=night.pk)
+    with pytest.raises(CaseInputError, match="须待“建筑工程施工许可证核发（一件事）”办出有效证照"):
+        services.case_decide(actor=approver, case_id=night.pk, decision="approved")
+    assert reload(night).state == S.IN_REVIEW and not night.documents.filter(
+        kind=DocumentKind.CERTIFICATE).exists()
+    finish(bz, permit)
+    certificate = permit.documents.get(kind=DocumentKind.CERTIFICATE)
+    document_revoke(actor=bz.staff[bz.housing.pk][1], document_id=certificate.pk,
+                    reason="以欺骗手段取得")
+    with pytest.raises(CaseInputError, match="办出有效证照"):
+        services.case_decide(actor=approver, case_id=night.pk, decision="approved")
+    denied = services.case_decide(actor=approver, case_id=night.pk, decision="denied",
+                                  reason="施工许可证已被撤销")
+    assert denied.state == S.DECIDED
+
+
+def test_bundle_part_approved_once_its_siblings_certificate_is_attached(bz):
+    parent = submit_bundle(bz, optional=[bz.night])
+    night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
+    finish(bz, permit)
+    reviewer, approver = bz.staff[bz.urban.pk]
+    services.case_accept(actor=bz.clerk, case_id=night.pk)
+    services.case_start_review(actor=reviewer, case_id=night.pk)
+    approved = services.case_decide(actor=approver, case_id=night.pk, decision="approved")
+    assert approved.decision == "approved"
+
+
 def test_bundle_withdrawn_part_receives_nothing(bz):
     parent = submit_bundle(bz, optional=[bz.night])
     night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)

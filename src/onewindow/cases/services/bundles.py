@@ -51,6 +51,7 @@ from onewindow.cases.selectors_bundles import (
     family_form_spec,
     is_accepted,
     parent_form_spec,
+    provided_materials,
     refusal,
 )
 from onewindow.cases.services import applying, core
@@ -265,6 +266,17 @@ def bundle_part_moved(*, case: Case, actor) -> None:
 
 
 # --- a part's result is the next part's material --------------------------------------------
+
+def require_provided_results(case: Case) -> None:
+    """A part is approved on the results its siblings provide (never asked of the applicant):
+    refused while one has no certificate attached, or only a revoked one. Nothing to check
+    outside a bundle. Call under the part's lock, in `case_decide`."""
+    waiting = [p.producer_item.name for p in provided_materials(case).values()
+               if p.document is None or p.revoked]
+    if waiting:
+        raise CaseInputError(_("须待“%(items)s”办出有效证照（本事项的申请材料）后，才能作出准予"
+                               "许可决定。") % {"items": "、".join(dict.fromkeys(waiting))})
+
 
 def bundle_provide_results(*, case: Case, actor) -> list[ProvidedMaterial]:
     """Part `case` was approved: attach its certificate to every sibling part that needs it as a

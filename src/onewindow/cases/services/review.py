@@ -18,6 +18,7 @@ from onewindow.cases.enums import (
 )
 from onewindow.cases.errors import CaseInputError, IllegalTransition
 from onewindow.cases.models import ClockPause, ReviewStep
+from onewindow.cases.services import bundles
 from onewindow.cases.services.commitment import commitment_on_decided
 from onewindow.cases.services.core import record, transition
 from onewindow.cases.services.tolerance import tolerance_require_all_received
@@ -108,6 +109,8 @@ def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
 
     def apply(case):
         tolerance_require_all_received(case)  # 容缺: no decision while a material is owed
+        if decision == Decision.APPROVED:  # 一件事: nor an approval before a sibling's result
+            bundles.require_provided_results(case)
         case.decision = decision
         case.decision_reason = reason.strip()
         case.remedy_text = remedy_text.strip() or (
