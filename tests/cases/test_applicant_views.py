@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from onewindow.audit.selectors import events_for
 from onewindow.cases import services
 from onewindow.cases.enums import CaseState
 from onewindow.cases.models import Case, CaseNote, SubmittedMaterial
@@ -204,6 +205,18 @@ def test_submit_complete_gives_number_and_query_code(applicant, zone, draft):
     assert case.state == CaseState.SUBMITTED
     page = body(response)
     assert case.number in page and case.query_code in page and "等待窗口预审" in page
+
+
+def test_submit_clicked_twice_shows_the_case_submitted_once(applicant, zone, draft):
+    upload_all(draft, zone.applicant)
+    url = reverse("cases:submit", args=[draft.pk])
+    applicant.post(url, FORM)
+    number = reload(draft).number
+    again = applicant.post(url, FORM, follow=True)
+    assert again.redirect_chain[-1][0] == reverse("cases:detail", args=[draft.pk])
+    assert f"申请已提交，办件编号 {number}，无需重复提交。" in body(again)
+    assert reload(draft).number == number
+    assert events_for(draft).filter(action="case_submit").count() == 1
 
 
 def test_submit_without_csrf_token_refused(zone, draft):
