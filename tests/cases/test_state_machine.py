@@ -10,9 +10,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from onewindow.audit.models import AuditEvent
 from onewindow.audit.selectors import audit_verify
 from onewindow.cases import clocks, services
-from onewindow.cases.enums import CaseState
+from onewindow.cases.enums import CaseState, PauseKind
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case
+from onewindow.workdays.selectors import working_days_between
 from tests.cases.conftest import upload_all
 
 # (from state, fsm method) → to state, read from the model's own transition table.
@@ -59,6 +60,18 @@ def actions(zone):
     }
 
 
+RELATED = ("documents", "pauses", "corrections", "notifications", "review_steps",
+           "help_offers", "notes", "escalations", "materials")
+
+
+def everything_written(case_id: int) -> dict:
+    """The case's row, the count of each kind of row about it, and of audit events."""
+    case = Case.objects.get(pk=case_id)
+    return {"row": Case.objects.filter(pk=case_id).values().get(),
+            **{name: getattr(case, name).count() for name in RELATED},
+            "audit events": AuditEvent.objects.count()}
+
+
 @pytest.mark.django_db
 def test_case_state_machine_random_actions_keep_invariants(zone, monkeypatch):
     calendar_day = {"today": dt.date(2026, 3, 2)}
@@ -78,14 +91,14 @@ def test_case_state_machine_random_actions_keep_invariants(zone, monkeypatch):
         def act(self, name):
             method, call = table[name]
             before = Case.objects.get(pk=self.case_id)
-            events = AuditEvent.objects.count()
+            written = everything_written(self.case_id)
             try:
                 after = call(self.case_id)
             except CaseError:
-                again = Case.objects.get(pk=self.case_id)
-                assert again.state == before.state  # refused: nothing changed
-                assert AuditEvent.objects.count() == events
+                # Refused: nothing changed, not a field of the case, not a row about it.
+                assert everything_written(self.case_id) == written
                 return
+            events = written["audit events"]
             if method is None:
                 assert after.state == before.state
             else:
@@ -104,7 +117,18 @@ def test_case_state_machine_random_actions_keep_invariants(zone, monkeypatch):
             assert case.state in CaseState.values
             for clock in clocks.clocks(case):
                 assert clock.used >= 0 and clock.remaining >= 0
-            assert clocks.applicant_days(case) >= 0
+            # The counts before the clocks clamp them: time runs forward only.
+            on = calendar_day["today"]
+            if case.received_on:
+                assert working_days_between(case.received_on, on) >= 0
+            for kind in (PauseKind.WITH_APPLICANT, PauseKind.SPECIAL_PROCEDURE):
+                for start, end in clocks.pause_spans(case, kind, until=on):
+                    assert start <= end and working_days_between(start, end) >= 0
+            if case.accepted_on:
+                assert case.received_on <= case.accepted_on <= case.promised_due \
+                    <= case.legal_due
+                assert working_days_between(case.accepted_on, on, clocks.pause_spans(
+                    case, PauseKind.SPECIAL_PROCEDURE, until=on)) >= 0
 
         def teardown(self):
             assert audit_verify()[1] is None
