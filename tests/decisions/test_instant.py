@@ -134,19 +134,22 @@ def test_instant_blacklisted_enterprise_referred(filing, draft):
     assert record.inputs["enterprise.credit_status"] == "blacklist"
 
 
+def draft_without_its_material(filing, **marked):
+    """A draft filing whose one material, marked as `marked` says (tolerable, replaced by a
+    commitment), is not uploaded."""
+    filing.item.materials.update(**marked)
+    return case_services.case_create_draft(actor=filing.applicant, item=filing.item,
+                                           enterprise=filing.enterprise,
+                                           form_data=demo_form_data())
+
+
 def test_instant_without_a_tolerable_material_referred_to_the_window(filing):
     """Submitted without a material the catalog marks tolerable: the window decides whether to
     accept with tolerance (容缺受理); the table does not approve without it."""
-    requirement = filing.item.materials.get()
-    requirement.tolerance_allowed = True
-    requirement.save()
-    case = case_services.case_create_draft(actor=filing.applicant, item=filing.item,
-                                           enterprise=filing.enterprise,
-                                           form_data=demo_form_data())
-    case = submit(filing, case)
+    case = submit(filing, draft_without_its_material(filing, tolerance_allowed=True))
     assert case.state == CaseState.SUBMITTED and not case.documents.exists()
     record = DecisionRecord.objects.get(case=case)
-    assert record.outcome == "refer" and requirement.name in record.reason
+    assert record.outcome == "refer" and filing.item.materials.get().name in record.reason
     assert "容缺" in events_for(case).get(action="case_instant_referred").note
 
 
@@ -157,12 +160,7 @@ def test_instant_approval_on_a_commitment_opens_its_verification_task(filing):
 
     filing.item.commitment_allowed = True
     filing.item.save()
-    requirement = filing.item.materials.get()
-    requirement.commitment_replaces = True
-    requirement.save()
-    case = case_services.case_create_draft(actor=filing.applicant, item=filing.item,
-                                           enterprise=filing.enterprise,
-                                           form_data=demo_form_data())
+    case = draft_without_its_material(filing, commitment_replaces=True)
     commitment.case_commitment_sign(actor=filing.applicant, case_id=case.pk)
     case = submit(filing, case)
     assert case.state == CaseState.COMPLETED
