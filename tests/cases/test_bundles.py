@@ -355,6 +355,17 @@ def test_bundle_part_approved_once_its_siblings_certificate_is_attached(bz):
     assert approved.decision == "approved"
 
 
+def test_bundle_part_whose_producer_was_denied_is_told_none_will_come(bz):
+    parent = submit_bundle(bz, optional=[bz.night])
+    night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
+    finish(bz, permit, decision="denied", reason="用地批准手续不全")
+    reviewer, approver = bz.staff[bz.urban.pk]
+    services.case_accept(actor=bz.clerk, case_id=night.pk)
+    services.case_start_review(actor=reviewer, case_id=night.pk)
+    with pytest.raises(CaseInputError, match="已结束办理，未办出本事项所需的证照"):
+        services.case_decide(actor=approver, case_id=night.pk, decision="approved")
+
+
 def test_bundle_withdrawn_part_receives_nothing(bz):
     parent = submit_bundle(bz, optional=[bz.night])
     night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)

@@ -232,6 +232,11 @@ def test_parent_through_the_single_case_api_is_shown_and_not_acted_on(client, bz
                              content_type="application/json", **clerk)
         assert answer.status_code == 422, action
         assert "主办件" in answer.json()["detail"]
+    form = Case.objects.get(pk=parent.pk).form_data
+    overwrite = client.post(f"/api/cases/{parent.pk}/submit", {"form_data": {"title": "别的"}},
+                            content_type="application/json", **auth(bz.applicant))
+    assert overwrite.status_code == 422 and "主办件" in overwrite.json()["detail"]
+    assert Case.objects.get(pk=parent.pk).form_data == form
     withdrawn = client.post(f"/api/cases/{parent.pk}/withdraw", {"reason": "不办了"},
                             content_type="application/json", **auth(bz.applicant))
     assert withdrawn.status_code == 422

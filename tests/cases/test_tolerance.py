@@ -166,6 +166,22 @@ def test_accept_without_the_tolerable_material_refused_then_tolerated(zone, tole
                                                                        tolerable.report}
 
 
+def test_deemed_accepted_without_the_tolerable_material_cannot_be_approved(
+        zone, tolerable, without_permit, freeze_today):
+    """Nobody pre-reviewed it in five working days: accepted by law (Art. 32), owing nothing,
+    still lacking the permit. It may be denied, not approved."""
+    freeze_today(dt.date(2026, 3, 10))
+    services.case_deem_accepted(case_id=without_permit.pk)
+    services.case_start_review(actor=zone.reviewer, case_id=without_permit.pk)
+    with pytest.raises(CaseInputError, match="必要材料尚未提交，不能作出准予许可决定"):
+        services.case_decide(actor=zone.approver, case_id=without_permit.pk,
+                             decision="approved")
+    assert reload(without_permit).state == CaseState.IN_REVIEW
+    denied = services.case_decide(actor=zone.approver, case_id=without_permit.pk,
+                                  decision="denied", reason="缺少建设工程规划许可证")
+    assert denied.state == CaseState.DECIDED
+
+
 # --- acceptance -----------------------------------------------------------------------------------
 def test_accept_with_tolerance_notice_lists_every_missing_material_and_deadline(
         zone, tolerable, tolerated):

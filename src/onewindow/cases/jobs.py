@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases import clocks, notify, services
 from onewindow.cases.enums import DECISION_CLOCK_STATES, PRE_ACCEPTANCE_STATES, CaseState
-from onewindow.cases.errors import IllegalTransition
+from onewindow.cases.errors import CaseBusy, IllegalTransition
 from onewindow.cases.models import Case, Escalation
 from onewindow.cases.selectors import overdue_pre_review_ids
 from onewindow.cases.services import commitment, tolerance
@@ -159,8 +159,10 @@ def end_lapsed_tolerance(summary: TickSummary) -> None:
     for case_id in tolerance.lapsed_tolerance_case_ids(on=summary.on):
         try:
             case = tolerance.case_tolerance_lapse(case_id=case_id)
-        except (IllegalTransition, tolerance.NothingLapsed):
-            summary.skipped += 1  # withdrawn, or the material arrived, meanwhile
+        except (IllegalTransition, tolerance.NothingLapsed, CaseBusy):
+            # withdrawn, or the material arrived, meanwhile; or (CaseBusy) a part of its bundle
+            # was being moved: the next tick tries again
+            summary.skipped += 1
             continue
         except Exception:
             logger.exception("clock job: case %s tolerance could not be ended", case_id)

@@ -108,6 +108,7 @@ def case_update_draft(*, actor, case_id: int, form_data: dict) -> Case:
     case = lock_case(case_id)
     if not actor.has_perm("cases.apply", case):
         raise CaseForbidden(_("您无权修改该申请。"))
+    _single_item(case)  # a bundle's one form is saved by `bundles.bundle_update_draft`
     if case.state not in (CaseState.DRAFT, CaseState.RETURNED):
         raise CaseInputError(_("申请已提交，不能再修改申请表。"))
     case.form_data = form_data
@@ -227,7 +228,7 @@ def _submission(case: Case) -> dict:
     missing = missing_materials(case)
     # 容缺受理: a material the catalog marks tolerable may follow after acceptance, if the
     # window accepts with tolerance at pre-review; never for a blacklisted enterprise.
-    owed = [m for m in missing if m.tolerance_allowed and not _blacklisted(case)]
+    owed = [m for m in missing if m.tolerance_allowed and not blacklisted(case)]
     if len(owed) < len(missing):
         names = "、".join(m.name for m in missing if m not in owed)
         raise CaseInputError(_("还缺少必要材料：%(names)s。请上传后再提交。") % {"names": names})
@@ -249,7 +250,8 @@ def _submission(case: Case) -> dict:
     return details
 
 
-def _blacklisted(case) -> bool:
+def blacklisted(case) -> bool:
+    """The applying enterprise is on the credit blacklist: no tolerance (容缺) for it."""
     return bool(case.enterprise_id) and case.enterprise.is_blacklisted
 
 

@@ -271,11 +271,17 @@ def require_provided_results(case: Case) -> None:
     """A part is approved on the results its siblings provide (never asked of the applicant):
     refused while one has no certificate attached, or only a revoked one. Nothing to check
     outside a bundle. Call under the part's lock, in `case_decide`."""
-    waiting = [p.producer_item.name for p in provided_materials(case).values()
-               if p.document is None or p.revoked]
-    if waiting:
+    provided = [p for p in provided_materials(case).values() if p.document is None or p.revoked]
+    ended = [p.producer_item.name for p in provided if p.document is None
+             and (p.producer is None or p.producer.state in ENDED_STATES
+                  or refusal(p.producer))]  # denied, withdrawn, not accepted: none will come
+    if ended:
+        raise CaseInputError(_("“%(items)s”已结束办理，未办出本事项所需的证照，不能作出准予许可"
+                               "决定。") % {"items": "、".join(dict.fromkeys(ended))})
+    if provided:
         raise CaseInputError(_("须待“%(items)s”办出有效证照（本事项的申请材料）后，才能作出准予"
-                               "许可决定。") % {"items": "、".join(dict.fromkeys(waiting))})
+                               "许可决定。") % {"items": "、".join(
+                                   dict.fromkeys(p.producer_item.name for p in provided))})
 
 
 def bundle_provide_results(*, case: Case, actor) -> list[ProvidedMaterial]:

@@ -38,7 +38,7 @@ from onewindow.cases.enums import (
 )
 from onewindow.cases.errors import CaseInputError, IllegalTransition
 from onewindow.cases.models import Case, TolerancePledge, ToleratedMaterial
-from onewindow.cases.services.applying import material_record, missing_materials
+from onewindow.cases.services.applying import blacklisted, material_record, missing_materials
 from onewindow.cases.services.commitment import outcome_documents_revoke
 from onewindow.cases.services.core import lock_case, record, require, transition
 from onewindow.cases.services.intake import _check_claim
@@ -157,7 +157,7 @@ def _new_pledge(case, **fields) -> TolerancePledge:
 
 
 def _refuse_blacklisted(case) -> None:
-    if case.enterprise_id and case.enterprise.is_blacklisted:
+    if blacklisted(case):
         raise CaseInputError(_("申请企业“%(name)s”已被列入失信黑名单，依规不适用容缺受理，"
                                "请补齐全部材料后按一般程序办理。") % {"name": case.enterprise.name})
 

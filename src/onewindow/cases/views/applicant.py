@@ -206,7 +206,8 @@ def store_upload(request, material_name: str, upload) -> tuple[str, int]:
 @applicant_view
 def submit(request, pk: int):
     case = case_get_for_user(user=request.user, pk=pk)
-    if case.state not in (CaseState.DRAFT, CaseState.RETURNED):
+    if case.number and case.state not in (CaseState.DRAFT, CaseState.RETURNED,
+                                          CaseState.WITHDRAWN):
         # A second click, or the browser resending the form: the first went through.
         messages.info(request, _("申请已提交，办件编号 %(number)s，无需重复提交。")
                       % {"number": case.number})
