@@ -298,7 +298,11 @@ def test_instant_referral_reason_shown_to_clerk_on_case_page(filing, draft, clie
 def test_instant_approval_saves_decision_and_completion_to_the_row(filing, draft):
     """The two moves under one lock are written in one UPDATE: both are in the row, and the
     audit trail still shows each move."""
-    case = reload(submit(filing, draft()))
+    case = draft()
+    with CaptureQueriesContext(connection) as captured:
+        case = reload(submit(filing, case))
+    updates = [q for q in captured.captured_queries if q["sql"].startswith('UPDATE "cases_case"')]
+    assert len(updates) == 2  # the submission's; the decision's and completion's together
     assert case.state == CaseState.COMPLETED and case.decision == Decision.APPROVED
     assert case.accepted_on == case.received_on and case.promised_due == case.received_on
     assert case.decided_at and case.completed_at and case.decision_reason

@@ -133,6 +133,18 @@ def missing_materials(case) -> list:
     return [m for m in missing if m.pk not in covered]
 
 
+def refuse_missing(case, message: str) -> None:
+    """Refuse with `message` (naming them: `%(names)s`) while `case` lacks a required
+    material: an acceptance, an approval."""
+    missing = missing_materials(case)
+    if missing:
+        raise CaseInputError(message % {"names": material_names(missing)})
+
+
+def material_names(materials) -> str:
+    return "、".join(m.name for m in materials)
+
+
 _REQUIRED = Prepared(lambda item_id, case_id: MaterialRequirement.objects
                      .filter(item_id=item_id, required=True)
                      .annotate(uploaded=Exists(SubmittedMaterial.objects.filter(
@@ -228,10 +240,12 @@ def _submission(case: Case) -> dict:
     missing = missing_materials(case)
     # 容缺受理: a material the catalog marks tolerable may follow after acceptance, if the
     # window accepts with tolerance at pre-review; never for a blacklisted enterprise.
-    owed = [m for m in missing if m.tolerance_allowed and not blacklisted(case)]
-    if len(owed) < len(missing):
-        names = "、".join(m.name for m in missing if m not in owed)
-        raise CaseInputError(_("还缺少必要材料：%(names)s。请上传后再提交。") % {"names": names})
+    tolerable = not blacklisted(case)
+    refused = [m for m in missing if not (tolerable and m.tolerance_allowed)]
+    if refused:
+        raise CaseInputError(_("还缺少必要材料：%(names)s。请上传后再提交。")
+                             % {"names": material_names(refused)})
+    owed = [m for m in missing if m not in refused]
     on = clocks.today()
     if case.number is not None:  # a resubmission after correction: time with the applicant ends
         _close_applicant_pause(case, on)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,7 @@ from onewindow.cases.enums import (
     Decision,
     DocumentKind,
 )
-from onewindow.cases.errors import CaseBusy, CaseInputError, IllegalTransition
+from onewindow.cases.errors import CaseInputError, IllegalTransition
 from onewindow.cases.models import Case, ProvidedMaterial, SubmittedMaterial
 from onewindow.cases.selectors_bundles import (
     DONE_STATES,
@@ -404,8 +404,10 @@ def _parent_move(parent_id: int, action: str, stamp: str | None = None) -> Case:
 
 
 def _terminate(case_id: int, reason: str, *, parent: bool = False) -> Case:
-    if not parent:
-        _lock_part_without_waiting(case_id)
+    """End a part under the stop rule (holding the parent's lock), or the parent. Every move of
+    a part locks the part, then the parent (`bundle_part_moved`): waiting here, with the parent
+    held, for a part whose mover waits for the parent would deadlock, so a part is locked
+    without waiting, or the whole act refused at once (`CaseBusy`)."""
 
     def apply(case):
         case.ended_reason = reason
@@ -413,19 +415,8 @@ def _terminate(case_id: int, reason: str, *, parent: bool = False) -> Case:
 
     return core.transition(case_id=case_id, action="terminate",
                            event="bundle_terminate" if parent else None, actor=None,
-                           perm=None, note=reason, apply=apply)
-
-
-def _lock_part_without_waiting(case_id: int) -> None:
-    """Lock a part that the stop rule ends, under its parent's lock, or refuse at once. Every
-    move of a part locks the part, then the parent (`bundle_part_moved`): waiting here, with
-    the parent held, for a part whose mover waits for the parent would deadlock."""
-    try:
-        with transaction.atomic():  # a savepoint: the refused lock leaves the rest usable
-            list(Case.objects.select_for_update(nowait=True).filter(pk=case_id)
-                 .values_list("pk", flat=True))
-    except OperationalError:
-        raise CaseBusy(_("该一件事的其他事项正在办理中，请稍后重试。")) from None
+                           perm=None, note=reason, apply=apply,
+                           busy=None if parent else _("该一件事的其他事项正在办理中，请稍后重试。"))
 
 
 # --- the bundle's one extension -------------------------------------------------------------

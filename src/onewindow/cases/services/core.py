@@ -12,35 +12,58 @@ import copy
 from collections.abc import Callable
 from functools import cache
 
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from onewindow.audit.services import audit_deferred, audit_record
 from onewindow.cases import notify
-from onewindow.cases.errors import CalendarGap, CaseForbidden, CaseInputError, IllegalTransition
+from onewindow.cases.errors import (
+    CalendarGap,
+    CaseBusy,
+    CaseForbidden,
+    CaseInputError,
+    IllegalTransition,
+)
 from onewindow.cases.models import Case
 from onewindow.cases.services import bundles
 from onewindow.core.db import Prepared, save_fields
 from onewindow.workdays.errors import CalendarNotCovered
 
 
-def lock_case(case_id: int) -> Case:
+def lock_case(case_id: int, *, busy: str | None = None) -> Case:
     """Fetch and lock the case row. Call inside a transaction. Raises Case.DoesNotExist.
 
     Every move starts here, so the query is compiled once (`Prepared`), and it brings what
     most moves read — the item (materials, limits, documents), the department (documents'
     stamp), the applicant and the enterprise (notifications, facts) — in the same statement;
     only the case row is locked. The loaded values are kept so that `save_changes` writes only
-    what the move changed."""
-    case = _LOCK.first(case_id)
+    what the move changed.
+
+    `busy`: do not wait for a lock another transaction holds, refuse at once with
+    `CaseBusy(busy)` (a caller holding another case's lock that this one's mover may wait for:
+    the bundle stop rule, `bundles._terminate`)."""
+    case = _LOCK.first(case_id) if busy is None else _lock_without_waiting(case_id, busy)
     if case is None:
         raise Case.DoesNotExist(f"case {case_id}")
     return track_changes(case)
 
 
-_LOCK = Prepared(lambda pk: Case.objects.select_for_update(of=("self",)).select_related(
-    "item", "enterprise", "department", "applicant").filter(pk=pk))
+def _lock_query(*, nowait: bool) -> Prepared:
+    return Prepared(lambda pk: Case.objects.select_for_update(of=("self",), nowait=nowait)
+                    .select_related("item", "enterprise", "department", "applicant")
+                    .filter(pk=pk))
+
+
+_LOCK, _LOCK_NOWAIT = _lock_query(nowait=False), _lock_query(nowait=True)
+
+
+def _lock_without_waiting(case_id: int, busy: str) -> Case | None:
+    try:
+        with transaction.atomic():  # a savepoint: the refused lock leaves the rest usable
+            return _LOCK_NOWAIT.first(case_id)
+    except OperationalError:
+        raise CaseBusy(busy) from None
 
 
 def track_changes(case: Case) -> Case:
@@ -88,15 +111,17 @@ def require(actor, perm: str, case: Case, message: str) -> None:
 @audit_deferred()  # the chain's head is locked from the block's end to the commit only
 def transition(*, case_id: int, action: str, actor, perm: str | None, note: str = "",
                apply: Callable[[Case], dict | None] | None = None,
-               event: str | None = None, whole_bundle: bool = False) -> Case:
+               event: str | None = None, whole_bundle: bool = False,
+               busy: str | None = None) -> Case:
     """Move case `case_id` by `action` (a @transition method of Case).
 
     `perm` is checked against the actor (None: a system job). `apply(case)` runs after the
     move, under the lock, and may return extra audit details. `whole_bundle`: the bundle
     service's own act on a bundle's parent (anyone else acts on its parts, see `require_act`).
+    `busy`: refuse at once rather than wait for the case's lock (`lock_case`).
     """
-    return move_as(actor, perm, lock_case(case_id), action=action, note=note, apply=apply,
-                   event=event, whole_bundle=whole_bundle)
+    return move_as(actor, perm, lock_case(case_id, busy=busy), action=action, note=note,
+                   apply=apply, event=event, whole_bundle=whole_bundle)
 
 
 def move_as(actor, perm: str | None, case: Case, *, action: str, note: str = "",

@@ -22,7 +22,7 @@ from onewindow.audit.services import audit_deferred, audit_record
 from onewindow.cases import clocks, documents, notify
 from onewindow.cases.enums import CaseState, Decision, DocumentKind
 from onewindow.cases.models import Case
-from onewindow.cases.services.applying import missing_materials, submit_locked
+from onewindow.cases.services.applying import material_names, missing_materials, submit_locked
 from onewindow.cases.services.commitment import commitment_on_decided
 from onewindow.cases.services.core import lock_case, move
 from onewindow.decisions import selectors as decisions
@@ -98,7 +98,7 @@ def _try_locked(case: Case, *, just_submitted: bool = False) -> Attempt | None:
     if missing:  # 容缺: submitted without a tolerable material, which the window may tolerate
         result = Result(Outcome.REFER, None, _(
             "可容缺材料（%(names)s）尚未提交，由窗口决定是否容缺受理，转人工办理。")
-            % {"names": "、".join(m.name for m in missing)})
+            % {"names": material_names(missing)})
         return _refer(case, None, result, {})
     version = decisions.version_in_force(case.item_id)
     if version is None:

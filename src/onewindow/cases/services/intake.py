@@ -8,7 +8,7 @@ from onewindow.cases import clocks, documents
 from onewindow.cases.enums import DocumentKind, PauseKind
 from onewindow.cases.errors import CaseInputError, IllegalTransition
 from onewindow.cases.models import Case, ClockPause, CorrectionItem, CorrectionRequest, HelpOffer
-from onewindow.cases.services.applying import missing_materials
+from onewindow.cases.services.applying import refuse_missing
 from onewindow.cases.services.core import record, transition
 
 
@@ -91,11 +91,9 @@ def case_not_accept(*, actor, case_id: int, reason: str, competent_agency: str =
 def case_accept(*, actor, case_id: int, note: str = ""):
     def apply(case):
         _check_claim(case, actor)
-        missing = missing_materials(case)
-        if missing:  # only tolerable ones can be (`applying._submission`)
-            names = "、".join(m.name for m in missing)
-            raise CaseInputError(_("以下材料尚未提交：%(names)s。请退回补正，或在申请人签署容缺"
-                                   "承诺书后容缺受理。") % {"names": names})
+        # Only tolerable ones can be missing (`applying._submission`).
+        refuse_missing(case, _("以下材料尚未提交：%(names)s。请退回补正，或在申请人签署容缺"
+                               "承诺书后容缺受理。"))
         return _start_decision_clocks(case, actor, accepted_on=clocks.today())
 
     return transition(case_id=case_id, action="accept", actor=actor, perm="cases.intake",

@@ -19,7 +19,7 @@ from onewindow.cases.enums import (
 from onewindow.cases.errors import CaseInputError, IllegalTransition
 from onewindow.cases.models import ClockPause, ReviewStep
 from onewindow.cases.services import bundles
-from onewindow.cases.services.applying import missing_materials
+from onewindow.cases.services.applying import refuse_missing
 from onewindow.cases.services.commitment import commitment_on_decided
 from onewindow.cases.services.core import record, transition
 from onewindow.cases.services.tolerance import tolerance_require_all_received
@@ -111,7 +111,9 @@ def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
     def apply(case):
         tolerance_require_all_received(case)  # 容缺: no decision while a material is owed
         if decision == Decision.APPROVED:
-            _require_materials(case)
+            # One left tolerable at submission is owed once accepted with tolerance (and
+            # waited for above); a case deemed accepted (Art. 32) owes nothing and may lack it.
+            refuse_missing(case, _("以下必要材料尚未提交，不能作出准予许可决定：%(names)s。"))
             bundles.require_provided_results(case)  # 一件事: nor before a sibling's result
         case.decision = decision
         case.decision_reason = reason.strip()
@@ -127,16 +129,6 @@ def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
 
     return transition(case_id=case_id, action="decide", actor=actor, perm="cases.decide",
                       note=reason, apply=apply)
-
-
-def _require_materials(case) -> None:
-    """No approval on a required material that never came: one left tolerable at submission is
-    owed once accepted with tolerance (and waited for above), but a case deemed accepted
-    (Art. 32) owes nothing and may still lack it."""
-    missing = missing_materials(case)
-    if missing:
-        raise CaseInputError(_("以下必要材料尚未提交，不能作出准予许可决定：%(names)s。")
-                             % {"names": "、".join(m.name for m in missing)})
 
 
 def certificate_delivery_days() -> int:
