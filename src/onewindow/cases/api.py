@@ -280,7 +280,7 @@ def case_submit(request, case_id: int, payload: SubmitIn | None = None):
     if payload.form_data is not None:  # what was sent is kept in the draft, as on the page
         case = _run(lambda: services.case_update_draft(actor=request.auth, case_id=case.pk,
                                                        form_data=payload.form_data))
-    if case.item_id is not None and case.state in (CaseState.DRAFT, CaseState.RETURNED):
+    if not case.is_bundle_parent and case.state in (CaseState.DRAFT, CaseState.RETURNED):
         problems = application_form_problems(case)
         if problems:
             raise HttpError(422, _("申请表有未填或填错的内容：%(fields)s。请修改后再提交。")

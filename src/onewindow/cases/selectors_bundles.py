@@ -239,7 +239,7 @@ def bundle_parent_get_for_user(*, user, pk: int) -> Case:
     """A bundle's parent case that `user` may see; the same 404 for anything else."""
     case = case_get_for_user(user=user, pk=pk, related=("bundle", "department", "enterprise",
                                                          "applicant", "filed_by"))
-    if case.bundle_id is None or case.item_id is not None:
+    if not case.is_bundle_parent:
         raise Http404(_("办件不存在。"))
     return case
 
@@ -270,7 +270,7 @@ def upload_versions(parent: Case) -> dict[int, list[SubmittedMaterial]]:
 def provided_requirement_ids(case: Case) -> set[int]:
     """The materials of a child case that a sibling's result provides: never asked of the
     applicant, so never 'missing'. Empty for a case outside a bundle."""
-    if case.parent_id is None or case.item_id is None:
+    if case.parent_id is None:  # outside a bundle, or its parent
         return set()
     return {r.pk for _slot, r in family_form_spec(case.parent).provided_for(case.item)}
 
@@ -292,7 +292,7 @@ def provided_materials(case: Case) -> dict[int, Provided]:
     """By requirement pk, each material of a child that a sibling's result provides: who
     produces it and, once issued, the certificate attached (`bundles.bundle_provide_results`).
     Empty for a case outside a bundle."""
-    if case.parent_id is None or case.item_id is None:
+    if case.parent_id is None:  # outside a bundle, or its parent
         return {}
     siblings = {c.item_id: c for c in case.parent.children.all()}
     attached = {p.requirement_id: p.document for p in case.provided_materials
@@ -328,7 +328,7 @@ def refusal(case: Case) -> str:
 
 def case_display_name(case: Case) -> str:
     """What a case is called where its item's name is shown: a bundle's parent has no item."""
-    if case.item_id is not None:
+    if not case.is_bundle_parent:
         return case.item.name
     if case.bundle_id is not None:
         return case.bundle.name

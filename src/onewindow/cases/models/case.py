@@ -200,6 +200,11 @@ class Case(models.Model):
 
     # --- derived facts ----------------------------------------------------------------------
     @property
+    def is_bundle_parent(self) -> bool:
+        """一件事: the parent case, with no item of its own; its parts (children) are decided."""
+        return self.item_id is None
+
+    @property
     def limit_with_extension(self) -> int | None:
         if self.legal_limit_days is None:
             return None

@@ -117,7 +117,7 @@ def case_update_draft(*, actor, case_id: int, form_data: dict) -> Case:
 
 
 def _single_item(case) -> None:
-    if case.item_id is None:
+    if case.is_bundle_parent:
         raise CaseInputError(_("这是“一件事”的主办件，请在一件事页面提交和上传材料。"))
 
 

@@ -127,7 +127,7 @@ def bundle_material_upload(*, actor, case_id: int, requirement_id: int,
 def _lock_draft_parent(actor, case_id: int, forbidden: str) -> Case:
     parent = core.lock_case(case_id)
     core.require(actor, "cases.apply", parent, forbidden)
-    if parent.bundle_id is None or parent.item_id is not None:
+    if not parent.is_bundle_parent:
         raise CaseInputError(_("该办件不是一件事申请。"))
     if parent.state != S.DRAFT:
         raise CaseInputError(_("申请已提交，不能再修改申请表或上传材料。"))
@@ -428,7 +428,7 @@ def bundle_extend(*, actor, case_id: int, days: int, reason: str) -> Case:
         raise CaseInputError(_("延长期限须写明理由，并告知申请人。"))
 
     def apply(case):
-        if case.item_id is not None or case.bundle_id is None:
+        if not case.is_bundle_parent:
             raise CaseInputError(_("该办件不是一件事申请。"))
         if case.state != S.IN_REVIEW:
             raise IllegalTransition(case, "extend")

@@ -141,7 +141,7 @@ def require_act(actor, perm: str | None, case: Case, *, whole_bundle: bool = Fal
     if perm is None:
         return
     require(actor, perm, case, _forbidden_message())
-    if case.item_id is None and not whole_bundle:
+    if case.is_bundle_parent and not whole_bundle:
         raise CaseInputError(_("这是“一件事”的主办件，请在一件事页面办理，或办理其中的各个事项。"))
 
 

@@ -58,7 +58,7 @@ def case_submit_and_try_instant(*, actor, case_id: int, note: str = "") -> Case:
     no "submitted, awaiting pre-review" that was never true of it, nor a third message for
     its completion), or submitted (referred to the window's normal flow)."""
     case = lock_case(case_id)
-    instant = case.item_id is not None and case.item.instant_approval
+    instant = not case.is_bundle_parent and case.item.instant_approval
     submit_locked(case, actor=actor, note=note, tell=not instant)
     if not instant:
         return case
@@ -88,7 +88,7 @@ def _try_locked(case: Case, *, just_submitted: bool = False) -> Attempt | None:
     """`case_try_instant` on a case locked (`lock_case`, with the item, the enterprise and the
     applicant the facts read) in the caller's transaction. `just_submitted`: the submission
     was made in this transaction, so no attempt on it can have been recorded before."""
-    if case.state != CaseState.SUBMITTED or case.item_id is None \
+    if case.state != CaseState.SUBMITTED or case.is_bundle_parent \
             or not case.item.instant_approval:
         return None
     earlier = None if just_submitted else decisions.last_record(case.pk)

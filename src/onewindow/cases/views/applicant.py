@@ -108,7 +108,7 @@ def _apply_page(request, item, form, *, error: str = "", status: int = 200):
 @applicant_view
 def detail(request, pk: int):
     case = case_get_for_user(user=request.user, pk=pk)
-    if case.item_id is None:  # a bundle's parent
+    if case.is_bundle_parent:
         return redirect("cases:bundle_detail", pk=case.pk)
     return _detail_page(request, case)
 
@@ -138,7 +138,7 @@ def _case_context(case) -> dict:
 @applicant_view
 def edit(request, pk: int):
     case = case_get_for_user(user=request.user, pk=pk)
-    if case.item_id is None:  # a bundle's parent
+    if case.is_bundle_parent:
         return redirect("cases:bundle_edit", pk=case.pk)
     if case.state not in progress.EDITABLE_STATES:
         messages.info(request, _("该申请已提交，不能再修改。"))

@@ -33,7 +33,7 @@ def staff_case_get(request, pk: int):
 @require_safe
 def detail(request, pk: int):
     case = staff_case_get(request, pk)
-    if case.item_id is None:  # a bundle's parent: the read-only summary of its parts
+    if case.is_bundle_parent:  # the read-only summary of its parts
         return redirect("cases:bundle_staff_detail", pk=case.pk)
     return _page(request, case)
 
