@@ -246,6 +246,7 @@ def _submission(case: Case) -> dict:
         raise CaseInputError(_("还缺少必要材料：%(names)s。请上传后再提交。")
                              % {"names": material_names(refused)})
     owed = [m for m in missing if m not in refused]
+    case.owed_at_submission = owed  # what 秒批 reads in the same transaction (`instant`)
     on = clocks.today()
     if case.number is not None:  # a resubmission after correction: time with the applicant ends
         _close_applicant_pause(case, on)

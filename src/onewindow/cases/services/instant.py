@@ -94,7 +94,8 @@ def _try_locked(case: Case, *, just_submitted: bool = False) -> Attempt | None:
     earlier = None if just_submitted else decisions.last_record(case.pk)
     if earlier is not None and earlier.at >= case.submitted_at:
         return Attempt(earlier, case)
-    missing = missing_materials(case)
+    # Just submitted: the submission has found what is missing, and nothing has changed since.
+    missing = case.owed_at_submission if just_submitted else missing_materials(case)
     if missing:  # 容缺: submitted without a tolerable material, which the window may tolerate
         result = Result(Outcome.REFER, None, _(
             "可容缺材料（%(names)s）尚未提交，由窗口决定是否容缺受理，转人工办理。")
