@@ -34,21 +34,26 @@ def setup_django(var_dir: str, database_url: str | None = None) -> None:
 # Each run is a child process of its own: Django is set up once per process.
 
 def sqlite_then_postgres_main(script: str, run, *, option: str, default: int,
-                              database: str) -> tuple[str, str | None] | None:
+                              database: str, flags: tuple[str, ...] = ()
+                              ) -> tuple[str, str | None] | None:
     """The `main()` of a bench run on SQLite, then on PostgreSQL: `--<option> N` (default
-    `default`) goes to `run(label, N)` in each child process. In the parent it returns the
-    PostgreSQL server given (`--pg`) and the database URL used (None when no server answered);
-    in a child, None after `run`."""
+    `default`) goes to `run(label, N)` in each child process, and each of `flags` given
+    (`--<flag>`) as `<flag>=True`. In the parent it returns the PostgreSQL server given
+    (`--pg`) and the database URL used (None when no server answered); in a child, None after
+    `run`."""
     parser = argparse.ArgumentParser()
     parser.add_argument(f"--{option}", type=int, default=default)
+    for flag in flags:
+        parser.add_argument(f"--{flag}", action="store_true")
     _add_child_arguments(parser)
     args = parser.parse_args()
     count = getattr(args, option)
+    given = {flag: True for flag in flags if getattr(args, flag)}
     if args.child:
-        _in_child(args.database_url, lambda label: run(label, count))
+        _in_child(args.database_url, lambda label: run(label, count, **given))
         return None
-    return args.pg, _run_on_sqlite_then_postgres(script, [f"--{option}", str(count)], args.pg,
-                                                 database)
+    return args.pg, _run_on_sqlite_then_postgres(
+        script, [f"--{option}", str(count), *(f"--{flag}" for flag in given)], args.pg, database)
 
 
 def _add_child_arguments(parser) -> None:

@@ -1,6 +1,7 @@
 """Full case lifecycles per second and transitions per second, through the real services.
 
-    .venv/bin/python bench/lifecycle.py [--cases 200] [--pg postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/lifecycle.py [--cases 200] [--breakdown]
+                                        [--pg postgres://postgres@127.0.0.1:5432]
 
 Runs on a throwaway SQLite file, then on a throwaway PostgreSQL database (skipped with a note
 when no server answers), and prints beside the PostgreSQL figures `pgbench`'s TPS (built-in
@@ -15,10 +16,18 @@ A lifecycle is: draft → 2 materials → submit → claim → accept (issues th
 complete → deliver. "Transitions" counts the 8 state moves; the figures are also given for
 the moves that issue no document. Documents are issued inside the move (number, verify code,
 text) but their PDFs are rendered on first download, so no reportlab time is counted here.
+
+With `--breakdown` each move's time is also split, per database: statements sent (on SQLite
+Django sends BEGIN as one), time inside them (`execute`, as Django sees it: the round trip, on
+PostgreSQL with the BEGIN the driver sends before the first, and the driver's work), the
+COMMIT, and the rest (our code and Django between the statements); and it prints what the
+statements and commits alone would allow, beside half of pgbench's TPS. The timing wrappers
+add a little to every figure of such a run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -69,7 +78,66 @@ def attach_materials(case, item, applicant):
             "sha256": digest})
 
 
-def one_lifecycle(item, enterprise, u, timings):
+class Breakdown:
+    """Per move: statements, seconds inside them, seconds in COMMIT (see the docstring)."""
+
+    def __init__(self):
+        self.move = None
+        self.parts: dict[str, list[float]] = {}  # move -> [statements, execute s, commit s]
+
+    def _add(self, index: int, amount: float) -> None:
+        if self.move is not None:
+            self.parts.setdefault(self.move, [0, 0.0, 0.0])[index] += amount
+
+    def _execute(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self._add(0, 1)
+            self._add(1, time.perf_counter() - started)
+
+    @contextlib.contextmanager
+    def installed(self):
+        from django.db import connection
+
+        connection.ensure_connection()
+        commit = connection._commit
+
+        def timed_commit():
+            started = time.perf_counter()
+            try:
+                return commit()
+            finally:
+                self._add(2, time.perf_counter() - started)
+
+        connection._commit = timed_commit  # this connection only, for this run
+        try:
+            with connection.execute_wrapper(self._execute):
+                yield self
+        finally:
+            del connection._commit
+
+    def report(self, timings: dict[str, list[float]], budget_ms: float | None) -> None:
+        print(f"    {'move':<14}{'statements':>11}{'in them':>10}{'COMMIT':>9}{'rest':>9}"
+              f"{'all':>9}")
+        floor = []
+        for name, ts in timings.items():
+            count, executing, committing = self.parts[name]
+            n, total = len(ts), sum(ts)
+            print(f"    {name:<14}{count / n:11.1f}{1000 * executing / n:9.2f} "
+                  f"{1000 * committing / n:8.2f} {1000 * (total - executing - committing) / n:8.2f}"
+                  f" {1000 * total / n:8.2f}  ms")
+            if name != "review_step":
+                floor.append((executing + committing) / n)
+        line = (f"    statements and COMMIT alone: {1000 * sum(floor) / len(floor):.2f} ms a move "
+                f"on average")
+        if budget_ms:
+            line += f"; half of pgbench's TPS allows {budget_ms:.2f} ms"
+        print(line)
+
+
+def one_lifecycle(item, enterprise, u, timings, breakdown=None):
     from onewindow.cases import services
 
     case = services.case_create_draft(actor=u["applicant"], item=item, enterprise=enterprise)
@@ -89,16 +157,20 @@ def one_lifecycle(item, enterprise, u, timings):
                                                   method="download")),
     ]
     for name, call in steps:
+        if breakdown:
+            breakdown.move = name
         started = time.perf_counter()
         call()
         timings.setdefault(name, []).append(time.perf_counter() - started)
+    if breakdown:
+        breakdown.move = None
 
 
 ROUNDS = 5
 PGBENCH_SECONDS = 2  # per round: 10 s in all
 
 
-def run(label: str, cases: int) -> dict:
+def run(label: str, cases: int, breakdown: bool = False) -> dict:
     """`cases` lifecycles in ROUNDS rounds. On PostgreSQL each round is followed by
     PGBENCH_SECONDS of pgbench on the same server, so that the two figures of a round meet the
     machine at the same speed (it drifts by tens of per cent within minutes)."""
@@ -112,12 +184,14 @@ def run(label: str, cases: int) -> dict:
         pgbench_init(server)
     timings: dict[str, list[float]] = {}
     elapsed, ratios, tps_all = 0.0, [], []
+    split = Breakdown() if breakdown else None
     for round_ in range(ROUNDS):
         share = cases // ROUNDS + (round_ < cases % ROUNDS)
         mine: dict[str, list[float]] = {}
         started = time.perf_counter()
-        for _ in range(share):
-            one_lifecycle(item, enterprise, users, mine)
+        with split.installed() if split else contextlib.nullcontext():
+            for _ in range(share):
+                one_lifecycle(item, enterprise, users, mine, split)
         elapsed += time.perf_counter() - started
         for name, ts in mine.items():
             timings.setdefault(name, []).extend(ts)
@@ -139,8 +213,11 @@ def run(label: str, cases: int) -> dict:
     print(f"  transitions/s (all 8 moves)      {result['transitions_per_s']:8.1f}")
     print(f"  transitions/s (moves issuing no document) "
           f"{result['transitions_without_document_per_s']:6.1f}")
-    for name, ts in timings.items():
-        print(f"    {name:<14} {1000 * sum(ts) / len(ts):7.2f} ms")
+    if split:
+        split.report(timings, 2000 / statistics.median(tps_all) if server else None)
+    else:
+        for name, ts in timings.items():
+            print(f"    {name:<14} {1000 * sum(ts) / len(ts):7.2f} ms")
     if server:
         print(f"  pgbench (TPC-B-like, 1 client, {PGBENCH_SECONDS} s after each of the {ROUNDS} "
               f"rounds) on the same server: {statistics.median(tps_all):.1f} TPS (median; "
@@ -190,7 +267,7 @@ def main() -> None:
     if shutil.which("pgbench") is None:
         print("pgbench not installed (apt-get install postgresql-client): no ratio printed")
     sqlite_then_postgres_main(__file__, run, option="cases", default=200,
-                              database="onewindow_bench_lifecycle")
+                              database="onewindow_bench_lifecycle", flags=("breakdown",))
 
 
 if __name__ == "__main__":
