@@ -157,3 +157,11 @@ class BundleItemFactory(factory.django.DjangoModelFactory):
     bundle = factory.SubFactory(BundleFactory)
     item = factory.SubFactory(ServiceItemFactory)
     order = factory.Sequence(lambda n: n + 1)
+
+
+def record_review(reviewer, case_id: int, outcome: str = "agree"):
+    """The reviewer's opinion that a decision follows (审查 before 决定)."""
+    from onewindow.cases import services
+
+    return services.case_review_step(actor=reviewer, case_id=case_id, kind="review",
+                                     outcome=outcome, opinion="经审查，符合条件")

@@ -15,6 +15,7 @@ from tests.factories import (
     MaterialRequirementFactory,
     ServiceItemFactory,
     UserFactory,
+    record_review,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -68,8 +69,10 @@ def submitted(zone):
 
 @pytest.fixture
 def in_review(zone, submitted):
+    """Accepted, in review, with the reviewer's opinion recorded: ready to decide."""
     services.case_accept(actor=zone.clerk, case_id=submitted.pk)
-    return services.case_start_review(actor=zone.reviewer, case_id=submitted.pk)
+    services.case_start_review(actor=zone.reviewer, case_id=submitted.pk)
+    return record_review(zone.reviewer, submitted.pk)
 
 
 @pytest.fixture

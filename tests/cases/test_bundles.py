@@ -33,6 +33,7 @@ from tests.factories import (
     MaterialRequirementFactory,
     ServiceItemFactory,
     UserFactory,
+    record_review,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,7 @@ def finish(bz, child, *, decision="approved", reason=""):
     services.case_accept(actor=bz.clerk, case_id=child.pk)
     refreshed(child.parent)
     services.case_start_review(actor=reviewer, case_id=child.pk)
+    record_review(reviewer, child.pk)
     refreshed(child.parent)
     services.case_decide(actor=approver, case_id=child.pk, decision=decision, reason=reason)
     refreshed(child.parent)
@@ -329,6 +331,7 @@ def test_bundle_part_is_approved_only_on_its_siblings_result(bz):
     reviewer, approver = bz.staff[bz.urban.pk]
     services.case_accept(actor=bz.clerk, case_id=night.pk)
     services.case_start_review(actor=reviewer, case_id=night.pk)
+    record_review(reviewer, night.pk)
     with pytest.raises(CaseInputError, match="须待“建筑工程施工许可证核发（一件事）”办出有效证照"):
         services.case_decide(actor=approver, case_id=night.pk, decision="approved")
     assert reload(night).state == S.IN_REVIEW and not night.documents.filter(
@@ -351,6 +354,7 @@ def test_bundle_part_approved_once_its_siblings_certificate_is_attached(bz):
     reviewer, approver = bz.staff[bz.urban.pk]
     services.case_accept(actor=bz.clerk, case_id=night.pk)
     services.case_start_review(actor=reviewer, case_id=night.pk)
+    record_review(reviewer, night.pk)
     approved = services.case_decide(actor=approver, case_id=night.pk, decision="approved")
     assert approved.decision == "approved"
 
@@ -362,6 +366,7 @@ def test_bundle_part_whose_producer_was_denied_is_told_none_will_come(bz):
     reviewer, approver = bz.staff[bz.urban.pk]
     services.case_accept(actor=bz.clerk, case_id=night.pk)
     services.case_start_review(actor=reviewer, case_id=night.pk)
+    record_review(reviewer, night.pk)
     with pytest.raises(CaseInputError, match="已结束办理，未办出本事项所需的证照"):
         services.case_decide(actor=approver, case_id=night.pk, decision="approved")
 
@@ -480,6 +485,7 @@ def test_bundle_children_progress_independently(bz):
                                                                   bz.waste))
     services.case_accept(actor=bz.clerk, case_id=permit.pk)
     services.case_start_review(actor=bz.staff[bz.housing.pk][0], case_id=permit.pk)
+    record_review(bz.staff[bz.housing.pk][0], permit.pk)
     services.case_claim(actor=bz.clerk, case_id=waste.pk)
     services.case_return(actor=bz.clerk, case_id=waste.pk, items=[(None, "处置方案未盖章")])
     parent = refreshed(parent)
@@ -536,8 +542,10 @@ def test_bundle_denied_child_stops_the_others_when_the_rule_says_so(bz):
                                                                   bz.waste))
     services.case_accept(actor=bz.clerk, case_id=permit.pk)
     services.case_start_review(actor=bz.staff[bz.housing.pk][0], case_id=permit.pk)
+    record_review(bz.staff[bz.housing.pk][0], permit.pk)
     services.case_accept(actor=bz.clerk, case_id=fire_review.pk)
     services.case_start_review(actor=bz.staff[bz.fire.pk][0], case_id=fire_review.pk)
+    record_review(bz.staff[bz.fire.pk][0], fire_review.pk)
     refreshed(parent)
     services.case_decide(actor=bz.staff[bz.fire.pk][1], case_id=fire_review.pk,
                          decision="denied", reason="消防设计不符合规范")
@@ -648,6 +656,7 @@ def test_stop_rule_refuses_at_once_while_a_part_it_ends_is_held(bz):
     permit, fire_review = child_of(parent, bz.permit), child_of(parent, bz.fire_review)
     services.case_accept(actor=bz.clerk, case_id=fire_review.pk)
     services.case_start_review(actor=bz.staff[bz.fire.pk][0], case_id=fire_review.pk)
+    record_review(bz.staff[bz.fire.pk][0], fire_review.pk)
     approver = bz.staff[bz.fire.pk][1]
     held, release = threading.Event(), threading.Event()
 

@@ -23,6 +23,7 @@ from onewindow.cases.services.applying import missing_materials
 from onewindow.cases.services.core import lock_case
 from tests.cases.conftest import reload, upload_all
 from tests.cases.document_helpers import pdf_text
+from tests.factories import record_review
 
 pytestmark = pytest.mark.django_db
 MON = dt.date(2026, 3, 2)
@@ -65,6 +66,7 @@ def decide_approved(zone, case):
     services.case_submit(actor=zone.applicant, case_id=case.pk)
     services.case_accept(actor=zone.clerk, case_id=case.pk)
     services.case_start_review(actor=zone.reviewer, case_id=case.pk)
+    record_review(zone.reviewer, case.pk)
     case = services.case_decide(actor=zone.approver, case_id=case.pk, decision="approved")
     return reload(case)
 
@@ -161,6 +163,7 @@ def test_case_decide_on_commitment_opens_verification_task(zone, signed):
     services.case_submit(actor=zone.applicant, case_id=signed.pk)
     services.case_accept(actor=zone.clerk, case_id=signed.pk)
     services.case_start_review(actor=zone.reviewer, case_id=signed.pk)
+    record_review(zone.reviewer, signed.pk)
     case = services.case_decide(actor=zone.approver, case_id=signed.pk, decision="approved")
     assert case.verification_tasks.get().due == CHECK_DUE
 

@@ -30,7 +30,7 @@ from tests.cases.document_helpers import (
     qr_matrix_of,
     qr_modules_in_pdf,
 )
-from tests.factories import UserFactory
+from tests.factories import UserFactory, record_review
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,8 @@ def applied(zone, freeze_today):
 @pytest.fixture
 def reviewing(zone, applied):
     services.case_accept(actor=zone.clerk, case_id=applied.pk)
-    return services.case_start_review(actor=zone.reviewer, case_id=applied.pk)
+    services.case_start_review(actor=zone.reviewer, case_id=applied.pk)
+    return record_review(zone.reviewer, applied.pk)
 
 
 def latest(case, kind):
@@ -215,6 +216,7 @@ def _all_kinds(zone, case):
     services.case_submit(actor=zone.applicant, case_id=case.pk)
     services.case_accept(actor=zone.clerk, case_id=case.pk)
     services.case_start_review(actor=zone.reviewer, case_id=case.pk)
+    record_review(zone.reviewer, case.pk)
     services.case_extend(actor=zone.approver, case_id=case.pk, days=3, reason="情况复杂")
     services.case_suspend(actor=zone.reviewer, case_id=case.pk, procedure="testing",
                           reason="需要检测")

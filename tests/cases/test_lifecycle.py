@@ -11,14 +11,15 @@ from onewindow.cases.errors import CaseForbidden, CaseInputError, IllegalTransit
 from onewindow.cases.selectors import case_get_for_user
 from onewindow.workdays.selectors import working_days_between
 from tests.cases.conftest import reload, upload_all
+from tests.factories import record_review
 
 pytestmark = pytest.mark.django_db
 
 
 def test_case_full_lifecycle_is_audited_and_issues_documents(zone, in_review, freeze_today):
-    case_id = in_review.pk
-    services.case_review_step(actor=zone.reviewer, case_id=case_id, kind="review",
-                              outcome="agree", opinion="材料齐全，符合条件")
+    case_id = in_review.pk  # with the reviewer's opinion; the approver's is a second step
+    services.case_review_step(actor=zone.approver, case_id=case_id, kind="approve",
+                              outcome="agree", opinion="同意审查意见")
     services.case_decide(actor=zone.approver, case_id=case_id, decision="approved")
     services.case_complete(actor=zone.clerk, case_id=case_id)
     case = services.case_deliver(actor=zone.clerk, case_id=case_id, method="download")
@@ -30,9 +31,38 @@ def test_case_full_lifecycle_is_audited_and_issues_documents(zone, in_review, fr
     assert actions[:1] == ["case_create"]
     assert [a for a in actions if a not in ("case_create", "case_material_upload")] == \
         ["case_submit", "case_accept", "case_start_review", "case_review_step",
-            "case_decide", "case_complete", "case_deliver"]
+            "case_review_step", "case_decide", "case_complete", "case_deliver"]
+    assert list(case.review_steps.values_list("kind", "by")) == [
+        ("review", zone.reviewer.pk), ("approve", zone.approver.pk)]
     assert audit_verify()[1] is None
     assert case.number.startswith("GX") and len(case.query_code) == 6
+
+
+def test_case_decide_needs_a_recorded_review_opinion(zone, submitted):
+    services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    services.case_start_review(actor=zone.reviewer, case_id=submitted.pk)
+    for decision, reason in (("approved", ""), ("denied", "不符合条件")):
+        with pytest.raises(CaseInputError, match="尚无审查意见：请先记录审查意见，再作出决定。"):
+            services.case_decide(actor=zone.approver, case_id=submitted.pk, decision=decision,
+                                 reason=reason)
+    case = reload(submitted)
+    assert case.state == CaseState.IN_REVIEW and case.decision == ""
+    assert not case.documents.exclude(kind=DocumentKind.ACCEPTANCE_NOTICE).exists()
+    record_review(zone.reviewer, submitted.pk)
+    case = services.case_decide(actor=zone.approver, case_id=submitted.pk, decision="approved")
+    assert case.state == CaseState.DECIDED
+
+
+def test_case_approval_against_a_disagreeing_opinion_needs_the_approvers_reason(zone,
+                                                                                in_review):
+    record_review(zone.reviewer, in_review.pk, outcome="disagree")
+    with pytest.raises(CaseInputError, match="最近一次审查意见为“不同意”，准予许可须写明理由。"):
+        services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="approved")
+    assert reload(in_review).state == CaseState.IN_REVIEW
+    case = services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="approved",
+                                reason="补充材料已证明符合条件，不采纳审查意见")
+    assert case.state == CaseState.DECIDED
+    assert case.decision_reason == "补充材料已证明符合条件，不采纳审查意见"
 
 
 def test_case_submit_without_required_material_names_it(zone):

@@ -63,6 +63,17 @@ def test_staff_detail_shows_case_materials_clocks_notes_and_timeline(client, zon
     assert not offers(body, submitted, "decide") and not offers(body, submitted, "start_review")
 
 
+def test_staff_detail_offers_the_decision_after_a_review_opinion(client, zone, submitted):
+    services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    services.case_start_review(actor=zone.reviewer, case_id=submitted.pk)
+    body = page(client, zone.approver, submitted).content.decode()
+    assert offers(body, submitted, "review_step") and not offers(body, submitted, "decide")
+    act(client, zone.approver, submitted, "review_step", kind="approve", outcome="agree",
+        opinion="同意")
+    body = page(client, zone.approver, submitted).content.decode()
+    assert offers(body, submitted, "decide")
+
+
 def test_staff_detail_masks_resident_id_for_supervisor_not_for_clerk(client, zone, submitted):
     zone.applicant.ric = make_ric(7)
     zone.applicant.save()

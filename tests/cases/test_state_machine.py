@@ -44,6 +44,8 @@ def actions(zone):
         "resume": ("resume", lambda c: services.case_resume(actor=zone.reviewer, case_id=c)),
         "extend": (None, lambda c: services.case_extend(
             actor=zone.approver, case_id=c, days=5, reason="复杂")),
+        "opinion": (None, lambda c: services.case_review_step(
+            actor=zone.reviewer, case_id=c, kind="review", outcome="agree", opinion="同意")),
         "approve": ("decide", lambda c: services.case_decide(
             actor=zone.approver, case_id=c, decision="approved")),
         "deny": ("decide", lambda c: services.case_decide(

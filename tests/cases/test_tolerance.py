@@ -22,6 +22,7 @@ from onewindow.cases.services import tolerance
 from onewindow.cases.services.core import lock_case
 from tests.cases.conftest import PDF, reload, upload_all
 from tests.cases.document_helpers import pdf_text
+from tests.factories import record_review
 
 pytestmark = pytest.mark.django_db
 MON = dt.date(2026, 3, 2)
@@ -173,6 +174,7 @@ def test_deemed_accepted_without_the_tolerable_material_cannot_be_approved(
     freeze_today(dt.date(2026, 3, 10))
     services.case_deem_accepted(case_id=without_permit.pk)
     services.case_start_review(actor=zone.reviewer, case_id=without_permit.pk)
+    record_review(zone.reviewer, without_permit.pk)
     with pytest.raises(CaseInputError, match="必要材料尚未提交，不能作出准予许可决定"):
         services.case_decide(actor=zone.approver, case_id=without_permit.pk,
                              decision="approved")
@@ -275,6 +277,7 @@ def test_tolerated_material_received_then_decision_allowed(zone, tolerable, tole
                                                             freeze_today):
     freeze_today(dt.date(2026, 3, 3))
     services.case_start_review(actor=zone.reviewer, case_id=tolerated.pk)
+    record_review(zone.reviewer, tolerated.pk)
     owed = bring(zone, tolerated, tolerable.permit)
     assert owed.status == ToleratedMaterialStatus.RECEIVED and owed.received_at
     assert owed.material.requirement == tolerable.permit and owed.material.is_current
@@ -292,6 +295,7 @@ def test_tolerated_material_received_then_decision_allowed(zone, tolerable, tole
 
 def test_case_decide_while_tolerated_material_pending_refused(zone, tolerated):
     services.case_start_review(actor=zone.reviewer, case_id=tolerated.pk)
+    record_review(zone.reviewer, tolerated.pk)
     with pytest.raises(CaseInputError, match="容缺材料尚未补齐"):
         services.case_decide(actor=zone.approver, case_id=tolerated.pk, decision="approved")
 
@@ -346,6 +350,7 @@ def test_tick_revokes_decided_case_when_tolerated_material_missed(
     bring(zone, tolerated, tolerable.permit)
     bring(zone, tolerated, tolerable.report)
     services.case_start_review(actor=zone.reviewer, case_id=tolerated.pk)
+    record_review(zone.reviewer, tolerated.pk)
     services.case_decide(actor=zone.approver, case_id=tolerated.pk, decision="approved")
     # What a decide-first rule leaves behind: a material still owed after the decision.
     tolerated.tolerated_materials.filter(requirement=tolerable.report).update(
@@ -366,6 +371,7 @@ def test_tick_denies_when_the_items_rule_says_so(zone, tolerable, tolerated, fre
     zone.item.tolerance_lapse = "deny"
     zone.item.save()
     services.case_start_review(actor=zone.reviewer, case_id=tolerated.pk)
+    record_review(zone.reviewer, tolerated.pk)
     freeze_today(dt.date(2026, 3, 5))
     with django_capture_on_commit_callbacks(execute=True):
         assert jobs.tick().lapsed == [f"{tolerated.number} decided"]

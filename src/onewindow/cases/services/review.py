@@ -23,6 +23,7 @@ from onewindow.cases.services.applying import refuse_missing
 from onewindow.cases.services.commitment import commitment_on_decided
 from onewindow.cases.services.core import record, transition
 from onewindow.cases.services.tolerance import tolerance_require_all_received
+from onewindow.core.db import Prepared
 
 MAX_EXTENSION_DAYS = 10  # Art. 42: once, by at most 10 working days
 
@@ -109,6 +110,7 @@ def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
         raise CaseInputError(_("不予许可必须写明理由。"))
 
     def apply(case):
+        _require_review(case, decision, reason)
         tolerance_require_all_received(case)  # 容缺: no decision while a material is owed
         if decision == Decision.APPROVED:
             # One left tolerable at submission is owed once accepted with tolerance (and
@@ -129,6 +131,21 @@ def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
 
     return transition(case_id=case_id, action="decide", actor=actor, perm="cases.decide",
                       note=reason, apply=apply)
+
+
+def _require_review(case, decision: str, reason: str) -> None:
+    """审查 before 决定: a decision follows at least one recorded opinion (`case_review_step`).
+    An approval against the latest opinion, a "disagree", gives the approver's reason."""
+    latest = _LATEST_STEP.first(case.pk)
+    if latest is None:
+        raise CaseInputError(_("尚无审查意见：请先记录审查意见，再作出决定。"))
+    if (decision == Decision.APPROVED and latest.outcome == ReviewOutcome.DISAGREE
+            and not reason.strip()):
+        raise CaseInputError(_("最近一次审查意见为“不同意”，准予许可须写明理由。"))
+
+
+_LATEST_STEP = Prepared(lambda case_id: ReviewStep.objects.filter(case_id=case_id)
+                        .order_by("-at", "-pk").only("outcome"))
 
 
 def certificate_delivery_days() -> int:

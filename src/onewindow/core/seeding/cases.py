@@ -74,6 +74,8 @@ def _advance(case, goal: str, users) -> None:
     services.case_start_review(actor=reviewer, case_id=case.pk)
     if goal == "in_review":
         return
+    services.case_review_step(actor=reviewer, case_id=case.pk, kind="review", outcome="agree",
+                              opinion="材料齐全，符合法定条件，建议准予许可。")
     services.case_decide(actor=approver, case_id=case.pk, decision="approved")
     services.case_complete(actor=clerk, case_id=case.pk)
     services.case_deliver(actor=clerk, case_id=case.pk, method="download")

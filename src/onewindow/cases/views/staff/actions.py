@@ -55,6 +55,11 @@ def pledge_missing(user, case) -> bool:
     return tolerable_item(user, case) and not case.tolerance_pledges.exists()
 
 
+def reviewed(user, case) -> bool:
+    """A decision follows a recorded opinion (审查意见): until then the page offers the opinion."""
+    return case.review_steps.exists()
+
+
 def verification_open(user, case) -> bool:
     return commitment.open_verification_task(case) is not None
 
@@ -90,7 +95,7 @@ ACTIONS = [
                 _("期限已延长，延期告知书已生成。"),
                 states=frozenset({S.IN_REVIEW, S.SUSPENDED}), when=not_extended),
     StaffAction("decide", _("作出决定"), f.DecideForm, "cases.decide",
-                _("决定已作出，决定书已生成。"), move="decide",
+                _("决定已作出，决定书已生成。"), move="decide", when=reviewed,
                 confirm=_("确定作出决定？决定书将送达申请人。")),
     StaffAction("complete", _("办结"), f.CompleteForm, "cases.finish", _("已办结。"),
                 move="complete"),
