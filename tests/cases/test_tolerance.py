@@ -152,6 +152,31 @@ def test_submit_without_a_tolerable_material_refused_to_a_blacklisted_enterprise
     assert reload(case).state == CaseState.DRAFT
 
 
+def test_blacklisted_person_applying_in_own_name_is_refused_tolerance(zone, tolerable,
+                                                                     freeze_today):
+    """A person's own credit counts when they apply in their own name, not for an enterprise."""
+    freeze_today(MON)
+    zone.item.audience = "both"
+    zone.item.save()
+    zone.applicant.credit_status = "blacklist"
+    zone.applicant.save()
+    own = services.case_create_draft(actor=zone.applicant, item=zone.item)
+    _upload(zone, own, tolerable.form)
+    with pytest.raises(CaseInputError, match="规划许可证"):
+        services.case_submit(actor=zone.applicant, case_id=own.pk)
+    upload_all(own, zone.applicant)
+    services.case_submit(actor=zone.applicant, case_id=own.pk)
+    services.case_claim(actor=zone.clerk, case_id=own.pk)
+    with pytest.raises(CaseInputError, match="申请人“.+”已被列入失信黑名单"):
+        tolerance.tolerance_pledge_sign(actor=zone.applicant, case_id=own.pk)
+    assert not reload(own).tolerance_pledges.exists()
+    for_enterprise = services.case_create_draft(actor=zone.applicant, item=zone.item,
+                                                enterprise=zone.enterprise)
+    _upload(zone, for_enterprise, tolerable.form)
+    submitted = services.case_submit(actor=zone.applicant, case_id=for_enterprise.pk)
+    assert submitted.state == CaseState.SUBMITTED
+
+
 def test_accept_without_the_tolerable_material_refused_then_tolerated(zone, tolerable,
                                                                       without_permit):
     services.case_claim(actor=zone.clerk, case_id=without_permit.pk)

@@ -60,7 +60,8 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "first_name", "last_name", "phone"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("政务服务"), {"fields": ["role", "phone", "ric", "department", "window"]}),
+        (_("政务服务"), {"fields": ["role", "phone", "ric", "credit_status", "department",
+                                   "window"]}),
     ]
 
     @admin.display(description=_("姓名"))

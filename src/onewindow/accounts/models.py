@@ -112,6 +112,11 @@ class User(AbstractUser):
                                related_name="clerks", verbose_name=_("所在窗口"))
     enterprises = models.ManyToManyField(Enterprise, through="EnterpriseMembership", blank=True,
                                          related_name="members", verbose_name=_("所属企业"))
+    # A person applying in their own name (自然人) has a credit status of their own; one who
+    # applies for an enterprise is judged by the enterprise's.
+    credit_status = models.CharField(_("个人信用状态"), max_length=16, choices=CreditStatus.choices,
+                                     default=CreditStatus.NORMAL,
+                                     help_text=_("以个人名义申请时适用，如被列入失信被执行人名单"))
 
     class Meta:
         verbose_name = _("用户")
@@ -127,6 +132,10 @@ class User(AbstractUser):
     def get_full_name(self):
         # Chinese names are written family name first, without a space.
         return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def is_blacklisted(self) -> bool:
+        return self.credit_status == CreditStatus.BLACKLIST
 
     @property
     def is_staff_role(self) -> bool:

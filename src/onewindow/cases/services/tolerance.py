@@ -157,9 +157,13 @@ def _new_pledge(case, **fields) -> TolerancePledge:
 
 
 def _refuse_blacklisted(case) -> None:
-    if blacklisted(case):
+    if not blacklisted(case):
+        return
+    if case.enterprise_id:
         raise CaseInputError(_("申请企业“%(name)s”已被列入失信黑名单，依规不适用容缺受理，"
                                "请补齐全部材料后按一般程序办理。") % {"name": case.enterprise.name})
+    raise CaseInputError(_("申请人“%(name)s”已被列入失信黑名单，依规不适用容缺受理，"
+                           "请补齐全部材料后按一般程序办理。") % {"name": case.applicant})
 
 
 # --- acceptance ---------------------------------------------------------------------------------
