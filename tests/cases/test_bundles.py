@@ -494,6 +494,54 @@ def test_bundle_children_progress_independently(bz):
     assert parent.state == S.IN_REVIEW
 
 
+def test_bundle_clock_stands_still_while_every_open_part_waits_on_the_applicant(bz,
+                                                                                freeze_today):
+    """Two parts done on Monday, the third returned for correction: the bundle's 2-day clock
+    stops until the applicant resubmits on Friday, and its due dates move by those 4 days."""
+    from onewindow.cases import jobs
+    from onewindow.cases.enums import ClockColour
+
+    parent = submit_bundle(bz)
+    permit, fire_review, waste = (child_of(parent, i) for i in (bz.permit, bz.fire_review,
+                                                                  bz.waste))
+    services.case_claim(actor=bz.clerk, case_id=fire_review.pk)
+    services.case_return(actor=bz.clerk, case_id=fire_review.pk, items=[(None, "申请表未盖章")])
+    finish(bz, permit)
+    parent = finish(bz, waste)
+    assert (parent.state, parent.accepted_on, parent.promised_due) == (
+        S.IN_REVIEW, MONDAY, dt.date(2026, 3, 4))
+    pause = parent.pauses.get()
+    assert (pause.started_on, pause.ended_on) == (MONDAY, None)
+    assert "特殊建设工程消防设计审查" in pause.reason
+
+    freeze_today(dt.date(2026, 3, 5))  # Thursday: the promised due date has passed
+    assert {c.colour for c in clocks.clocks(parent)} == {ClockColour.PAUSED}
+    jobs.tick()
+    assert not parent.escalations.exists()
+
+    freeze_today(dt.date(2026, 3, 6))  # Friday: fixed and resubmitted, with an office again
+    services.case_submit(actor=bz.applicant, case_id=fire_review.pk)
+    parent = reload(parent)
+    assert parent.pauses.get().ended_on == dt.date(2026, 3, 6)
+    assert parent.promised_due == dt.date(2026, 3, 10)  # Monday + 2, Tuesday to Friday out
+    assert parent.legal_due == add_working_days(MONDAY, 45 + 4).date
+    assert {c.colour for c in clocks.clocks(parent)} == {ClockColour.GREEN}
+    actions = [e.action for e in events_for(parent)]
+    assert actions.count("case_bundle_clock_paused") == 1
+    assert actions.count("case_bundle_clock_resumed") == 1
+    assert audit_verify()[1] is None
+
+
+def test_bundle_clock_runs_while_one_part_is_with_an_office(bz):
+    parent = submit_bundle(bz)
+    permit, fire_review, waste = (child_of(parent, i) for i in (bz.permit, bz.fire_review,
+                                                                  bz.waste))
+    services.case_claim(actor=bz.clerk, case_id=fire_review.pk)
+    services.case_return(actor=bz.clerk, case_id=fire_review.pk, items=[(None, "申请表未盖章")])
+    parent = finish(bz, permit)  # waste is still with the window: no pause
+    assert parent.state == S.IN_REVIEW and not parent.pauses.exists()
+
+
 def test_bundle_parent_completes_only_when_every_child_has(bz):
     parent = submit_bundle(bz)
     children = list(parent.children.order_by("pk"))

@@ -4,7 +4,9 @@
   application counts as accepted from receipt);
 - legal and promised: from acceptance, with special procedures (Art. 45) taken out, and the
   legal limit lengthened by an approved extension (Art. 42).
-Time with the applicant is recorded as its own pauses and reported separately.
+Time with the applicant is recorded as its own pauses and reported separately. A bundle's
+parent (一件事) has pauses of its own: the times when every part still open waited on the
+applicant or on a special procedure (`bundles`); its decision clocks stand still in all of them.
 """
 
 from __future__ import annotations
@@ -62,6 +64,16 @@ def pause_spans(case, kind: str, *, until: dt.date | None = None) -> list[tuple[
             for p in _pauses(case) if p.kind == kind]
 
 
+def decision_pause_spans(case, *, until: dt.date | None = None,
+                         pauses: list[ClockPause] | None = None) -> list[tuple[dt.date, dt.date]]:
+    """The spans the legal and promised clocks stand still: special procedures (Art. 45); on a
+    bundle's parent, each of its pauses (every open part waiting, `bundles._sync_clock`)."""
+    end = until or today()
+    return [(p.started_on, p.ended_on or max(end, p.started_on))
+            for p in (_pauses(case) if pauses is None else pauses)
+            if case.is_bundle_parent or p.kind == PauseKind.SPECIAL_PROCEDURE]
+
+
 def _pauses(case) -> list[ClockPause]:
     """`case.pauses.all()`: prefetched where a list or the status endpoint loaded them, else
     read with a statement compiled once (every move that computes a clock reads them)."""
@@ -80,7 +92,7 @@ def compute_dues(case) -> None:
     Call while holding the case row lock."""
     if case.accepted_on is None:
         return
-    pauses = pause_spans(case, PauseKind.SPECIAL_PROCEDURE)
+    pauses = decision_pause_spans(case)
     provisional = False
     case.legal_due = case.promised_due = None
     if case.legal_limit_days is not None:
@@ -116,14 +128,17 @@ def clocks(case, *, on: dt.date | None = None) -> list[Clock]:
         return []
     running = case.state in DECISION_CLOCK_STATES
     end = on if running else (case.decided_at and timezone.localdate(case.decided_at)) or on
-    pauses = pause_spans(case, PauseKind.SPECIAL_PROCEDURE, until=end)
+    rows = _pauses(case)
+    pauses = decision_pause_spans(case, until=end, pauses=rows)
     used = max(working_days_between(case.accepted_on, end, pauses), 0)
+    # A bundle whose open parts all wait stands still in review, as a suspended case does.
+    waiting = case.is_bundle_parent and any(p.ended_on is None for p in rows)
     result = []
     for name, limit, due in (("legal", case.limit_with_extension, case.legal_due),
                              ("promised", case.promised_limit_days, case.promised_due)):
         if limit is None or due is None:
             continue
-        if case.state == CaseState.SUSPENDED:
+        if case.state == CaseState.SUSPENDED or (running and waiting):
             colour = ClockColour.PAUSED
         elif not running:
             colour = ClockColour.RED if end > due else ClockColour.STOPPED

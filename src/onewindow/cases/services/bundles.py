@@ -7,12 +7,13 @@ submitted, in one transaction: the departments then work in parallel, each on it
 
 The parent decides nothing itself. Its state follows its children (`bundle_refresh_parent`),
 through the Case moves that fit: submitted → accepted → in_review once any child is accepted
-(the bundle's clocks start then) → decided → completed once every child is completed or
-delivered (or ended) → delivered once every result is delivered; or terminated. A refused
-child (denied, not accepted, revoked) is shown with its reason; when the bundle's rule says
-the others stop (`continue_on_denial` False), the other open children are terminated, then
-the parent. The parent's moves are audited as `case_bundle_<move>`: the single case's
-notifications name the item, which a parent does not have.
+(the bundle's clocks start then; they stand still while every open child waits on the
+applicant or a special procedure, `_sync_clock`) → decided → completed once every child is
+completed or delivered (or ended) → delivered once every result is delivered; or
+terminated. A refused child (denied, not accepted, revoked) is shown with its reason; when the
+bundle's rule says the others stop (`continue_on_denial` False), the other open children are
+terminated, then the parent. The parent's moves are audited as `case_bundle_<move>`: the
+single case's notifications name the item, which a parent does not have.
 
 This module reaches `core` and `applying` through their modules (`core.transition`), not by
 name, so that `core` may import it to call `bundle_part_moved` without an import cycle failing.
@@ -32,14 +33,16 @@ from onewindow.cases import clocks
 from onewindow.cases import uploads as files_check
 from onewindow.cases.enums import (
     CLOSED_STATES,
+    DECISION_CLOCK_STATES,
     PRE_ACCEPTANCE_STATES,
     TERMINABLE_STATES,
     CaseState,
     Decision,
     DocumentKind,
+    PauseKind,
 )
 from onewindow.cases.errors import CaseInputError, IllegalTransition
-from onewindow.cases.models import Case, ProvidedMaterial, SubmittedMaterial
+from onewindow.cases.models import Case, ClockPause, ProvidedMaterial, SubmittedMaterial
 from onewindow.cases.selectors_bundles import (
     DONE_STATES,
     ENDED_STATES,
@@ -61,6 +64,7 @@ from onewindow.core.db import insert_all
 logger = logging.getLogger("onewindow.cases.bundles")
 S = CaseState
 FINISHED_STATES = DONE_STATES | ENDED_STATES
+WAITING_STATES = frozenset({S.RETURNED, S.SUSPENDED})  # a part with the applicant, or Art. 45
 
 
 # --- the draft: one form, each document once ----------------------------------------------------
@@ -328,6 +332,7 @@ def bundle_refresh_parent(*, parent_id: int) -> Case:
     for _step in range(children_count + 8):
         parent = core.lock_case(parent_id)
         children = list(parent.children.order_by("pk"))
+        _sync_clock(parent, children)
         step = _next_step(parent, children)
         if step is None:
             return parent
@@ -336,6 +341,38 @@ def bundle_refresh_parent(*, parent_id: int) -> Case:
     # move must not fail for it: say so loudly and leave the parent where it is.
     logger.error("bundle parent %s did not settle after %s steps", parent_id, children_count + 8)
     return core.lock_case(parent_id)
+
+
+def _sync_clock(parent: Case, children: list[Case]) -> None:
+    """The bundle's clocks stand still while every part still open waits — returned to the
+    applicant for correction, or in a special procedure (Art. 45) — and run again once one is
+    back with an office: a pause of the parent's own, opened and closed here and audited. On
+    closing, the due dates move by the working days it took (`clocks.compute_dues`)."""
+    open_parts = [c for c in children if c.state not in FINISHED_STATES]
+    waiting = (parent.state in DECISION_CLOCK_STATES and bool(open_parts)
+               and all(c.state in WAITING_STATES for c in open_parts))
+    pause = parent.pauses.filter(ended_on__isnull=True).first()
+    if waiting == (pause is not None):
+        return
+    on = clocks.today()
+    if waiting:
+        kind = (PauseKind.SPECIAL_PROCEDURE if any(c.state == S.SUSPENDED for c in open_parts)
+                else PauseKind.WITH_APPLICANT)
+        names = "、".join(c.item.name for c in open_parts)
+        reason = _("各未办结事项均在等待（%(names)s）：申请人补正或特别程序所需时间"
+                   "不计入本一件事的办理时限。") % {"names": names}
+        pause = ClockPause.objects.create(case=parent, kind=kind, started_on=on, reason=reason)
+        audit_record(actor=None, action="case_bundle_clock_paused", obj=parent,
+                     new={"pause": pause.pk, "kind": kind,
+                          "parts": [c.number for c in open_parts]}, note=reason)
+        return
+    pause.ended_on = on
+    pause.save(update_fields=["ended_on"])
+    clocks.compute_dues(parent)
+    core.save_changes(parent)
+    audit_record(actor=None, action="case_bundle_clock_resumed", obj=parent,
+                 new={"pause": pause.pk, "legal_due": parent.legal_due,
+                      "promised_due": parent.promised_due})
 
 
 def _next_step(parent: Case, children: list[Case]):
