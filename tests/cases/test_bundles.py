@@ -647,6 +647,20 @@ def test_bundle_child_returned_then_resubmitted_without_what_a_sibling_produces(
     assert services.case_submit(actor=bz.applicant, case_id=night.pk).state == S.SUBMITTED
 
 
+def test_bundle_part_notifications_name_the_bundles_number_to_the_applicant(bz):
+    """The applicant was given one number; the department works on the part's own."""
+    from onewindow.cases.models import Notification
+
+    parent = submit_bundle(bz)
+    permit = child_of(parent, bz.permit)
+    services.case_accept(actor=bz.clerk, case_id=permit.pk)
+    told = Notification.objects.get(case=permit, verb="accept", user=bz.applicant)
+    assert told.title == f"{parent.number} 项目开工一件事·建筑工程施工许可证核发（一件事）"
+    reviewer = bz.staff[bz.housing.pk][0]
+    staff = Notification.objects.get(case=permit, verb="accept", user=reviewer)
+    assert staff.title == f"{permit.number} 建筑工程施工许可证核发（一件事）"
+
+
 def test_bundle_submit_tells_the_applicant_once_with_the_bundles_name(bz):
     from onewindow.cases.models import Notification
 

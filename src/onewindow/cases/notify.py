@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.accounts.enums import Role
 from onewindow.cases.models import Case, Notification
 from onewindow.cases.notify_backends import configured_backends
-from onewindow.cases.selectors_bundles import case_display_title
+from onewindow.cases.selectors_bundles import case_display_title, case_title_for_applicant
 from onewindow.core.db import Prepared, insert_all
 
 logger = logging.getLogger("onewindow.notify")
@@ -84,20 +84,23 @@ def case_event(case: Case, event: str, *,
 
 
 def build(case: Case, event: str, *, escalation_id: int | None = None) -> list[Notification]:
-    """Unsaved notifications for `event`, at most one per person (the first audience wins)."""
+    """Unsaved notifications for `event`, at most one per person (the first audience wins).
+    Staff read the case's own number; the applicant of a bundle's part (一件事) the one number
+    the bundle was given, with the part's name (`case_title_for_applicant`)."""
     title = case_display_title(case)
     messages = []
     if event in APPLICANT_MESSAGES and not (case.parent_id and event in MUTED_FOR_PARTS):
-        messages.append((applicant_side(case), str(APPLICANT_MESSAGES[event])))
+        messages.append((applicant_side(case), str(APPLICANT_MESSAGES[event]),
+                         case_title_for_applicant(case)))
     params = escalation_params(case, escalation_id)
     for audience, message in STAFF_MESSAGES.get(event, []):
-        messages.append((AUDIENCES[audience](case), str(message) % params))
+        messages.append((AUDIENCES[audience](case), str(message) % params, title))
     result, seen = [], set()
-    for users, body in messages:
+    for users, body, heading in messages:
         for user in users:
             if user.pk not in seen and user.is_active:
                 seen.add(user.pk)
-                result.append(Notification(user=user, case=case, verb=event, title=title,
+                result.append(Notification(user=user, case=case, verb=event, title=heading,
                                            body=body))
     return result
 

@@ -338,3 +338,12 @@ def case_display_name(case: Case) -> str:
 def case_display_title(case: Case) -> str:
     """Number and name, as a notification's title."""
     return f"{case.number or ''} {case_display_name(case)}".strip()
+
+
+def case_title_for_applicant(case: Case) -> str:
+    """A notification's title for the applicant: a bundle's part (一件事) goes by the bundle's
+    one number and name, then the part's item — the number the applicant was given."""
+    if case.parent_id is None:
+        return case_display_title(case)
+    parent = case.parent
+    return f"{parent.number or ''} {case_display_name(parent)}·{case.item.name}".strip()
