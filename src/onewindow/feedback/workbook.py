@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
 
 from onewindow.accounts.models import Window
 
@@ -38,6 +37,8 @@ class Row:
 
 
 def template_bytes() -> bytes:
+    from openpyxl import Workbook  # about 30 MB: loaded when a workbook is made or read
+
     book = Workbook()
     sheet = book.active
     sheet.title = str(_("测评结果"))
@@ -62,6 +63,8 @@ def read(data: bytes) -> tuple[list[Row], list[str]]:
         return [], [_("文件为空。")]
     if len(data) > MAX_BYTES:
         return [], [_("文件超过 5 MB，请拆分后导入。")]
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged file

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.bidding import pdfs, selectors, services
+from onewindow.bidding import selectors, services
 from onewindow.bidding.enums import TenderState
 from onewindow.bidding.errors import BiddingError
 from onewindow.bidding.models import Report, Tender
@@ -63,6 +63,8 @@ def report_pdf(request, pk: int):
     report = Report.objects.filter(tender=tender).first()
     if report is None:
         raise Http404(_("评标报告尚未生成。"))
+    from onewindow.bidding import pdfs  # reportlab, on the first PDF a worker makes
+
     body = pdfs.report_pdf(report, verification=selectors.report_verify(report=report))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="report-{tender.number}.pdf"'

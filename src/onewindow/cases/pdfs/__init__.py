@@ -1,4 +1,8 @@
-"""The PDF documents of a case: one content builder per kind, one shared layout."""
+"""The PDF documents of a case: one content builder per kind, one shared layout.
+
+A document's content is built when it is issued, inside the move; its PDF is rendered on first
+download (`render`), which is where reportlab (about 15 MB) is imported: a worker that issues
+documents and serves the status endpoint never loads it."""
 
 from __future__ import annotations
 
@@ -6,8 +10,7 @@ from collections.abc import Callable
 
 from onewindow.cases.enums import DocumentKind
 from onewindow.cases.pdfs import notices, outcomes, tolerance
-from onewindow.cases.pdfs.base import Content, Context, holder_is_person, holder_name
-from onewindow.cases.pdfs.layout import Stamp, render
+from onewindow.cases.pdfs.base import Content, Context, Stamp, holder_is_person, holder_name
 
 BUILDERS: dict[str, Callable[..., Content]] = {
     DocumentKind.RECEIPT: notices.receipt,
@@ -21,6 +24,12 @@ BUILDERS: dict[str, Callable[..., Content]] = {
     DocumentKind.TOLERANCE_NOTICE: tolerance.tolerance_notice,
     DocumentKind.COMMITMENT: tolerance.commitment,
 }
+
+
+def render(content: Content, stamp: Stamp) -> bytes:
+    from onewindow.cases.pdfs import layout
+
+    return layout.render(content, stamp)
 
 
 def content_for(case, kind: str, ctx: Context) -> Content:

@@ -14,6 +14,17 @@ from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
+class Stamp:
+    """Who issued the document, when, under which number, and where it can be verified."""
+
+    department: str
+    number: str
+    on: dt.date
+    verify_url: str
+    verify_code: str
+
+
+@dataclass(frozen=True)
 class Context:
     """What the issuer knows besides the case: the number, the date, the triggering record."""
 

@@ -3,32 +3,18 @@ numbered items, then the issuing body with its seal and date beside the verifica
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.utils.translation import gettext as _
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from onewindow.cases.pdfs.base import Content, cn_date
+from onewindow.cases.pdfs.base import Content, Stamp, cn_date
 from onewindow.core.pdf import CONTENT_WIDTH, base_styles, build_pdf, grid_table, para, qr_image
 
 LABEL_WIDTH = 38 * mm
 QR_SIZE = 30 * mm
 QR_COLUMN = 62 * mm
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """Who issued the document, when, under which number, and where it can be verified."""
-
-    department: str
-    number: str
-    on: dt.date
-    verify_url: str
-    verify_code: str
 
 
 def _styles() -> dict[str, ParagraphStyle]:

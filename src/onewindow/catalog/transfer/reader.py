@@ -9,14 +9,12 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.workbook import Workbook
 
 from onewindow.catalog.models import MaterialRequirement, ProcessStep, ServiceItem
 from onewindow.catalog.transfer.columns import (
@@ -29,6 +27,9 @@ from onewindow.catalog.transfer.columns import (
     cell_text,
 )
 from onewindow.catalog.transfer.report import CellError, ImportRejected, Problem
+
+if TYPE_CHECKING:
+    from openpyxl.workbook import Workbook
 
 MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a zip bomb stops here, before openpyxl unpacks it
@@ -65,6 +66,8 @@ def max_workbook_bytes() -> int:
 
 def open_workbook(data: bytes) -> Workbook:
     """Check the bytes are a sane .xlsx and open it read-only; the caller must close it."""
+    from openpyxl import load_workbook  # about 30 MB: loaded by an import, not by every worker
+
     problem = _file_problem(data)
     if problem is None:
         try:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_safe
 
 from onewindow.catalog import guide, selectors
 from onewindow.catalog.enums import MaterialSource
-from onewindow.catalog.pdf import guide_pdf
 from onewindow.core.context_processors import site_name
 from onewindow.core.htmx import is_htmx
 
@@ -108,6 +107,8 @@ def item_pdf(request, pk: int):
     item = selectors.item_guide_get(pk=pk)
     windows = selectors.department_window_list(department=item.department)
     url = settings.SITE_URL + reverse("catalog:item", args=[item.pk])
+    from onewindow.catalog.pdf import guide_pdf  # reportlab, on the first PDF a worker makes
+
     content = guide_pdf(item, windows=windows, url=url, site_name=site_name())
     response = HttpResponse(content, content_type="application/pdf")
     filename = quote(f"{item.name}.pdf", safe="")

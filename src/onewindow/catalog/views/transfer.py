@@ -18,12 +18,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from onewindow.catalog.services import catalog_import_excel
 from onewindow.catalog.transfer.reader import max_workbook_bytes
 from onewindow.catalog.transfer.report import ImportRejected, ImportResult
-from onewindow.catalog.transfer.writer import (
-    XLSX_CONTENT_TYPE,
-    export_workbook,
-    template_workbook,
-    workbook_bytes,
-)
+
+# `transfer.writer` (and openpyxl, about 30 MB) is imported by the two downloads that use it, so
+# that a worker that never writes a workbook does not carry it.
 
 MAX_PROBLEMS_SHOWN = 500  # a sheet of 20,000 bad rows is still one readable page
 
@@ -92,19 +89,23 @@ def _summary(result: ImportResult) -> str:
     }
 
 
-def _xlsx(data: bytes, filename: str) -> FileResponse:
+def _xlsx(make_workbook, filename: str) -> FileResponse:
+    from onewindow.catalog.transfer import writer
+
+    data = writer.workbook_bytes(make_workbook(writer))
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename,
-                        content_type=XLSX_CONTENT_TYPE)
+                        content_type=writer.XLSX_CONTENT_TYPE)
 
 
 @require_safe
 @permission_required("catalog.import_items")
 def import_template(request):
-    return _xlsx(workbook_bytes(template_workbook()), _("事项导入模板.xlsx"))
+    return _xlsx(lambda writer: writer.template_workbook(), _("事项导入模板.xlsx"))
 
 
 @require_safe
 @permission_required("catalog.export_items")
 def export_items(request):
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _xlsx(workbook_bytes(export_workbook()), _("事项目录-%(date)s.xlsx") % {"date": stamp})
+    return _xlsx(lambda writer: writer.export_workbook(),
+                 _("事项目录-%(date)s.xlsx") % {"date": stamp})

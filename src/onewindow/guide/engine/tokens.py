@@ -4,8 +4,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import jieba
-
 # Words of a question that say nothing about which item is meant. Kept short on purpose:
 # everything else is left to inverse document frequency.
 STOPWORDS = frozenset({
@@ -46,6 +44,8 @@ def words(text: str) -> tuple[str, ...]:
 # cannot go stale; department names and common material names repeat across many items.
 @lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
+    import jieba  # about 20 MB: loaded by a worker's first search, not by every worker
+
     out = []
     for token in jieba.lcut_for_search(text):
         token = token.strip()
