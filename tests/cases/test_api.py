@@ -329,6 +329,20 @@ def test_api_withdraw_by_applicant(client, zone, submitted, token):
 
 
 # --- staff actions -----------------------------------------------------------------------------
+def test_api_decide_before_any_review_opinion_is_refused_with_422(client, zone, submitted,
+                                                                   token):
+    services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    services.case_start_review(actor=zone.reviewer, case_id=submitted.pk)
+    response = act(client, token(zone.approver), submitted, "decide", {"decision": "approved"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "尚无审查意见：请先记录审查意见，再作出决定。"
+    assert reload(submitted).state == CaseState.IN_REVIEW
+    act(client, token(zone.reviewer), submitted, "review-step",
+        {"kind": "review", "outcome": "agree", "opinion": "符合条件"})
+    response = act(client, token(zone.approver), submitted, "decide", {"decision": "approved"})
+    assert response.status_code == 200 and response.json()["state"] == "decided"
+
+
 def test_api_staff_accept_changes_state_and_is_audited(client, zone, submitted, token):
     response = act(client, token(zone.clerk), submitted, "accept", {"note": "材料齐全"})
     assert response.status_code == 200

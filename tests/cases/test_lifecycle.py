@@ -41,10 +41,12 @@ def test_case_full_lifecycle_is_audited_and_issues_documents(zone, in_review, fr
 def test_case_decide_needs_a_recorded_review_opinion(zone, submitted):
     services.case_accept(actor=zone.clerk, case_id=submitted.pk)
     services.case_start_review(actor=zone.reviewer, case_id=submitted.pk)
+    events = events_for(submitted).count()
     for decision, reason in (("approved", ""), ("denied", "不符合条件")):
         with pytest.raises(CaseInputError, match="尚无审查意见：请先记录审查意见，再作出决定。"):
             services.case_decide(actor=zone.approver, case_id=submitted.pk, decision=decision,
                                  reason=reason)
+    assert events_for(submitted).count() == events
     case = reload(submitted)
     assert case.state == CaseState.IN_REVIEW and case.decision == ""
     assert not case.documents.exclude(kind=DocumentKind.ACCEPTANCE_NOTICE).exists()
@@ -53,16 +55,26 @@ def test_case_decide_needs_a_recorded_review_opinion(zone, submitted):
     assert case.state == CaseState.DECIDED
 
 
-def test_case_approval_against_a_disagreeing_opinion_needs_the_approvers_reason(zone,
-                                                                                in_review):
+def test_case_approval_against_a_disagreeing_opinion_needs_the_approvers_own(zone, in_review):
+    """The approver's reasons stay in the (internal) opinions, not in the decision letter."""
     record_review(zone.reviewer, in_review.pk, outcome="disagree")
-    with pytest.raises(CaseInputError, match="最近一次审查意见为“不同意”，准予许可须写明理由。"):
-        services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="approved")
+    events = events_for(in_review).count()
+    with pytest.raises(CaseInputError, match="最近一条审查意见为“不同意”。准予许可的，请先填写"):
+        services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="approved",
+                             reason="不采纳审查意见")
     assert reload(in_review).state == CaseState.IN_REVIEW
-    case = services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="approved",
-                                reason="补充材料已证明符合条件，不采纳审查意见")
-    assert case.state == CaseState.DECIDED
-    assert case.decision_reason == "补充材料已证明符合条件，不采纳审查意见"
+    assert events_for(in_review).count() == events
+    services.case_review_step(actor=zone.approver, case_id=in_review.pk, kind="approve",
+                              outcome="agree", opinion="补充材料已证明符合条件，同意准予许可")
+    case = services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="approved")
+    assert case.state == CaseState.DECIDED and case.decision_reason == ""
+
+
+def test_case_denial_may_follow_a_disagreeing_opinion(zone, in_review):
+    record_review(zone.reviewer, in_review.pk, outcome="disagree")
+    case = services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="denied",
+                                reason="不符合法定条件")
+    assert case.state == CaseState.DECIDED and case.decision == "denied"
 
 
 def test_case_submit_without_required_material_names_it(zone):

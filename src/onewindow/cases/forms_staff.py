@@ -231,7 +231,9 @@ class DecideForm(CaseActionForm):
     decision = forms.ChoiceField(label=_("决定"), choices=Decision.choices,
                                  widget=forms.RadioSelect)
     reason = _text(_("决定理由"), required=False,
-                   help_text=_("不予许可的，必须说明理由（行政许可法第三十八条）。"))
+                   help_text=_("不予许可的，必须说明理由（行政许可法第三十八条）。理由写入决定书，"
+                               "送达申请人。最近一条审查意见为“不同意”而拟准予许可的，请先填写"
+                               "审批意见。"))
     remedy_text = _text(_("救济途径"), required=False, rows=3,
                         help_text=_("不予许可时告知申请人依法申请行政复议或提起行政诉讼的权利。"))
 

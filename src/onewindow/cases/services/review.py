@@ -110,7 +110,7 @@ def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
         raise CaseInputError(_("不予许可必须写明理由。"))
 
     def apply(case):
-        _require_review(case, decision, reason)
+        _require_review(case, decision)
         tolerance_require_all_received(case)  # 容缺: no decision while a material is owed
         if decision == Decision.APPROVED:
             # One left tolerable at submission is owed once accepted with tolerance (and
@@ -133,15 +133,17 @@ def case_decide(*, actor, case_id: int, decision: str, reason: str = "",
                       note=reason, apply=apply)
 
 
-def _require_review(case, decision: str, reason: str) -> None:
+def _require_review(case, decision: str) -> None:
     """审查 before 决定: a decision follows at least one recorded opinion (`case_review_step`).
-    An approval against the latest opinion, a "disagree", gives the approver's reason."""
+    An approval may not follow a "disagree": the approver first records an opinion of their
+    own (an `approve` step, internal like every opinion), which is then the latest. A reason
+    written on the decision would be printed in the decision letter the applicant receives."""
     latest = _LATEST_STEP.first(case.pk)
     if latest is None:
         raise CaseInputError(_("尚无审查意见：请先记录审查意见，再作出决定。"))
-    if (decision == Decision.APPROVED and latest.outcome == ReviewOutcome.DISAGREE
-            and not reason.strip()):
-        raise CaseInputError(_("最近一次审查意见为“不同意”，准予许可须写明理由。"))
+    if decision == Decision.APPROVED and latest.outcome == ReviewOutcome.DISAGREE:
+        raise CaseInputError(_("最近一条审查意见为“不同意”。准予许可的，请先填写审批意见，写明"
+                               "同意的理由，再作出决定。"))
 
 
 _LATEST_STEP = Prepared(lambda case_id: ReviewStep.objects.filter(case_id=case_id)
