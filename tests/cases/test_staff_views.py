@@ -7,7 +7,7 @@ from onewindow.accounts.validators import mask_ric
 from onewindow.audit.selectors import events_for
 from onewindow.cases import services
 from onewindow.cases.enums import CaseState, DocumentKind
-from tests.cases.conftest import reload
+from tests.cases.conftest import reload, upload_all
 from tests.factories import make_ric
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,22 @@ def test_staff_detail_offers_the_decision_after_a_review_opinion(client, zone, s
         opinion="同意")
     body = page(client, zone.approver, submitted).content.decode()
     assert offers(body, submitted, "decide")
+
+
+def test_staff_detail_flags_a_blacklisted_person_applying_in_own_name(client, zone):
+    zone.item.audience = "both"
+    zone.item.save()
+    zone.applicant.credit_status = "blacklist"
+    zone.applicant.save()
+    own = services.case_create_draft(actor=zone.applicant, item=zone.item)
+    upload_all(own, zone.applicant)
+    own = services.case_submit(actor=zone.applicant, case_id=own.pk)
+    assert "失信黑名单申请人" in page(client, zone.clerk, own).content.decode()
+    for_enterprise = services.case_create_draft(actor=zone.applicant, item=zone.item,
+                                                enterprise=zone.enterprise)
+    upload_all(for_enterprise, zone.applicant)
+    for_enterprise = services.case_submit(actor=zone.applicant, case_id=for_enterprise.pk)
+    assert "失信黑名单" not in page(client, zone.clerk, for_enterprise).content.decode()
 
 
 def test_staff_detail_masks_resident_id_for_supervisor_not_for_clerk(client, zone, submitted):

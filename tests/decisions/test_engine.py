@@ -226,3 +226,17 @@ def test_coerce_reads_form_values(raw, type_, expected):
 def test_coerce_refuses_unreadable_value(raw, type_):
     with pytest.raises(FactInvalid):
         coerce(raw, type_, ("新建",))
+
+
+def test_applicant_credit_status_is_the_enterprises_or_the_persons():
+    from types import SimpleNamespace
+
+    from onewindow.decisions.engine.facts import PLATFORM_FACTS
+
+    read = PLATFORM_FACTS["applicant.credit_status"].read
+    person = SimpleNamespace(credit_status="blacklist")
+    enterprise = SimpleNamespace(credit_status="good")
+    as_enterprise = SimpleNamespace(enterprise_id=1, enterprise=enterprise, applicant=person)
+    as_person = SimpleNamespace(enterprise_id=None, enterprise=None, applicant=person)
+    today = dt.date(2026, 3, 2)
+    assert (read(as_enterprise, today), read(as_person, today)) == ("good", "blacklist")

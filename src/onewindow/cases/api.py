@@ -396,7 +396,7 @@ for _slug, (_body, _summary, _call) in ACTIONS.items():
 @router.post(CASE_PATH + "/tolerance/pledge", response={200: CaseStatusOut, **ERRORS},
              summary="签署容缺受理承诺书", operation_id="cases_tolerance_pledge")
 def tolerance_pledge(request, case_id: int):
-    """受理前，申请人在线签署容缺受理承诺书（每件一次）；列入失信黑名单的企业不适用。"""
+    """受理前，申请人在线签署容缺受理承诺书（每件一次）；列入失信黑名单的申请人（企业或个人）不适用。"""
     case = _case(request, case_id)
     _run(lambda: tolerance.tolerance_pledge_sign(actor=request.auth, case_id=case.pk))
     return _status(_case(request, case_id), request.auth)

@@ -239,7 +239,7 @@ def _submission(case: Case) -> dict:
     _single_item(case)
     missing = missing_materials(case)
     # 容缺受理: a material the catalog marks tolerable may follow after acceptance, if the
-    # window accepts with tolerance at pre-review; never for a blacklisted enterprise.
+    # window accepts with tolerance at pre-review; never for a blacklisted applicant.
     tolerable = not blacklisted(case)
     refused = [m for m in missing if not (tolerable and m.tolerance_allowed)]
     if refused:

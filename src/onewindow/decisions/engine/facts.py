@@ -64,6 +64,13 @@ def _applies_as_enterprise(case, today):
     return case.enterprise_id is not None
 
 
+def _applicant_credit_status(case, today):
+    """The applying party's credit: the enterprise applied for, or the person applying in
+    their own name (as the tolerance rule reads it, `applying.blacklisted`)."""
+    party = case.enterprise if case.enterprise_id else case.applicant
+    return party.credit_status
+
+
 PLATFORM_FACTS: dict[str, PlatformFact] = {f.key: f for f in (
     PlatformFact("enterprise.credit_status", gettext_lazy("企业信用状态"), InputType.ENUM,
                  _enterprise_attr("credit_status"),
@@ -76,6 +83,9 @@ PLATFORM_FACTS: dict[str, PlatformFact] = {f.key: f for f in (
                  _enterprise_age_years),
     PlatformFact("applicant.is_enterprise", gettext_lazy("以企业名义申请"), InputType.BOOLEAN,
                  _applies_as_enterprise),
+    PlatformFact("applicant.credit_status", gettext_lazy("申请人信用状态（企业或个人）"),
+                 InputType.ENUM, _applicant_credit_status,
+                 choices=tuple((c.value, c.label) for c in CreditStatus)),
     PlatformFact("case.received_on", gettext_lazy("收件日期"), InputType.DATE,
                  lambda case, today: case.received_on),
 )}
