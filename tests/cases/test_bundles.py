@@ -516,6 +516,11 @@ def test_bundle_clock_stands_still_while_every_open_part_waits_on_the_applicant(
 
     freeze_today(dt.date(2026, 3, 5))  # Thursday: the promised due date has passed
     assert {c.colour for c in clocks.clocks(parent)} == {ClockColour.PAUSED}
+    from onewindow.cases.views.bundles import _parent_context
+    page = _parent_context(parent)
+    assert page["next_step"].startswith("未办结的事项均在等待您补正")
+    assert "未办结事项均在等待补正或特别程序，时限暂停计算" in [str(row["label"])
+                                                 for row in page["timeline"]]
     jobs.tick()
     assert not parent.escalations.exists()
 
@@ -530,6 +535,30 @@ def test_bundle_clock_stands_still_while_every_open_part_waits_on_the_applicant(
     assert actions.count("case_bundle_clock_paused") == 1
     assert actions.count("case_bundle_clock_resumed") == 1
     assert audit_verify()[1] is None
+
+
+def test_bundle_clock_pauses_for_a_special_procedure_and_ends_when_the_waiting_part_goes(bz):
+    """A part suspended (Art. 45) and another returned: paused as a special procedure. The
+    returned part withdrawn, the suspended one resumed: the clock runs again."""
+    parent = submit_bundle(bz)
+    permit, fire_review, waste = (child_of(parent, i) for i in (bz.permit, bz.fire_review,
+                                                                  bz.waste))
+    reviewer = bz.staff[bz.housing.pk][0]
+    services.case_accept(actor=bz.clerk, case_id=permit.pk)
+    services.case_start_review(actor=reviewer, case_id=permit.pk)
+    services.case_suspend(actor=reviewer, case_id=permit.pk, procedure="inspection",
+                          reason="现场勘验")
+    services.case_claim(actor=bz.clerk, case_id=fire_review.pk)
+    services.case_return(actor=bz.clerk, case_id=fire_review.pk, items=[(None, "申请表未盖章")])
+    parent = finish(bz, waste)
+    assert parent.pauses.get().kind == "special_procedure"
+    services.case_withdraw(actor=bz.applicant, case_id=fire_review.pk, reason="不再办理")
+    assert reload(parent).pauses.get().ended_on is None  # the permit is still suspended
+    services.case_resume(actor=reviewer, case_id=permit.pk)
+    parent = reload(parent)
+    assert parent.pauses.get().ended_on == MONDAY
+    assert [e.action for e in events_for(parent) if "clock" in e.action] == [
+        "case_bundle_clock_paused", "case_bundle_clock_resumed"]
 
 
 def test_bundle_clock_runs_while_one_part_is_with_an_office(bz):

@@ -46,6 +46,17 @@ def test_instant_approval_completes_case_with_certificate_and_record(filing, dra
                              "form:total_investment": 3200.0}
 
 
+def test_instant_filing_asks_for_its_missing_materials_once(filing, draft):
+    """The submission finds what is missing; the decision table's attempt, in the same
+    transaction, reads that instead of asking again."""
+    case = draft()
+    with CaptureQueriesContext(connection) as captured:
+        case = submit(filing, case)
+    assert case.state == CaseState.COMPLETED
+    assert len([q for q in captured.captured_queries
+                if '"catalog_materialrequirement"' in q["sql"]]) == 1
+
+
 def test_first_submission_numbers_its_documents_without_counting_them(filing, draft):
     """A draft has no documents: the three an instant approval issues are numbered 1 without
     a query for the case's documents."""

@@ -345,5 +345,5 @@ def case_title_for_applicant(case: Case) -> str:
     one number and name, then the part's item — the number the applicant was given."""
     if case.parent_id is None:
         return case_display_title(case)
-    parent = case.parent
-    return f"{parent.number or ''} {case_display_name(parent)}·{case.item.name}".strip()
+    parent = case.parent  # its title is the bundle's name (`bundles.bundle_create_draft`)
+    return f"{parent.number or ''} {parent.title}·{case.item.name}".strip()

@@ -32,7 +32,7 @@ def resolve_case(user, object_id: int) -> Subject | None:
     clerk = case.claimed_by or _accepting_clerk(case)
     return Subject(obj=case, department=case.department,
                    window=clerk.window if clerk is not None else None, clerk=clerk,
-                   title=f"{case.number} {case_display_title(case)}",
+                   title=case_display_title(case),
                    url=reverse("cases:detail", kwargs={"pk": case.pk}))
 
 

@@ -198,6 +198,10 @@ class Case(models.Model):
     def withdraw(self):
         pass
 
+    # Set by a submission on the instance it submitted: the tolerable materials it let be
+    # missing, which 秒批 reads in the same transaction instead of asking again. Not a field.
+    owed_at_submission: list | None = None
+
     # --- derived facts ----------------------------------------------------------------------
     @property
     def is_bundle_parent(self) -> bool:

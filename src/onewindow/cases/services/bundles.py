@@ -59,6 +59,7 @@ from onewindow.cases.selectors_bundles import (
 )
 from onewindow.cases.services import applying, core
 from onewindow.catalog.enums import OnlineDepth
+from onewindow.catalog.models import ServiceItem
 from onewindow.core.db import insert_all
 
 logger = logging.getLogger("onewindow.cases.bundles")
@@ -347,9 +348,13 @@ def _sync_clock(parent: Case, children: list[Case]) -> None:
     """The bundle's clocks stand still while every part still open waits — returned to the
     applicant for correction, or in a special procedure (Art. 45) — and run again once one is
     back with an office: a pause of the parent's own, opened and closed here and audited. On
-    closing, the due dates move by the working days it took (`clocks.compute_dues`)."""
+    closing, the due dates move by the working days it took (`clocks.compute_dues`). A part
+    decided and not yet completed is with an office (the window completes it)."""
+    if parent.accepted_on is None:  # the clocks have not started: nothing to pause
+        return
     open_parts = [c for c in children if c.state not in FINISHED_STATES]
-    waiting = (parent.state in DECISION_CLOCK_STATES and bool(open_parts)
+    stopping = any(refusal(c) for c in children) and not parent.bundle.continue_on_denial
+    waiting = (parent.state in DECISION_CLOCK_STATES and not stopping and bool(open_parts)
                and all(c.state in WAITING_STATES for c in open_parts))
     pause = parent.pauses.filter(ended_on__isnull=True).first()
     if waiting == (pause is not None):
@@ -358,9 +363,10 @@ def _sync_clock(parent: Case, children: list[Case]) -> None:
     if waiting:
         kind = (PauseKind.SPECIAL_PROCEDURE if any(c.state == S.SUSPENDED for c in open_parts)
                 else PauseKind.WITH_APPLICANT)
-        names = "、".join(c.item.name for c in open_parts)
-        reason = _("各未办结事项均在等待（%(names)s）：申请人补正或特别程序所需时间"
-                   "不计入本一件事的办理时限。") % {"names": names}
+        names = "、".join(ServiceItem.objects.filter(pk__in=[c.item_id for c in open_parts])
+                         .order_by("pk").values_list("name", flat=True))
+        reason = _("未办结的事项（%(names)s）均在等待申请人补正或处于特别程序中，期间不计入"
+                   "本一件事的办理时限。") % {"names": names}
         pause = ClockPause.objects.create(case=parent, kind=kind, started_on=on, reason=reason)
         audit_record(actor=None, action="case_bundle_clock_paused", obj=parent,
                      new={"pause": pause.pk, "kind": kind,
@@ -370,9 +376,13 @@ def _sync_clock(parent: Case, children: list[Case]) -> None:
     pause.save(update_fields=["ended_on"])
     clocks.compute_dues(parent)
     core.save_changes(parent)
-    audit_record(actor=None, action="case_bundle_clock_resumed", obj=parent,
-                 new={"pause": pause.pk, "legal_due": parent.legal_due,
-                      "promised_due": parent.promised_due})
+    # Resumed: a part is back with an office. Otherwise the wait ended because no part is
+    # open any more, the stop rule ends the bundle, or the bundle left review.
+    resumed = bool(open_parts) and not stopping and parent.state in DECISION_CLOCK_STATES
+    audit_record(actor=None,
+                 action="case_bundle_clock_resumed" if resumed else "case_bundle_clock_pause_ended",
+                 obj=parent, new={"pause": pause.pk, "legal_due": parent.legal_due,
+                                  "promised_due": parent.promised_due})
 
 
 def _next_step(parent: Case, children: list[Case]):

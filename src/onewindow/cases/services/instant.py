@@ -95,7 +95,9 @@ def _try_locked(case: Case, *, just_submitted: bool = False) -> Attempt | None:
     if earlier is not None and earlier.at >= case.submitted_at:
         return Attempt(earlier, case)
     # Just submitted: the submission has found what is missing, and nothing has changed since.
-    missing = case.owed_at_submission if just_submitted else missing_materials(case)
+    missing = case.owed_at_submission if just_submitted else None
+    if missing is None:
+        missing = missing_materials(case)
     if missing:  # 容缺: submitted without a tolerable material, which the window may tolerate
         result = Result(Outcome.REFER, None, _(
             "可容缺材料（%(names)s）尚未提交，由窗口决定是否容缺受理，转人工办理。")

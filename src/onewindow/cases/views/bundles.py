@@ -61,7 +61,12 @@ PUBLIC_EVENTS = {
     "case_bundle_deliver": gettext_lazy("全部送达"),
     "case_bundle_terminate": gettext_lazy("终止办理"),
     "case_bundle_extend": gettext_lazy("依法延长办理期限"),
+    "case_bundle_clock_paused": gettext_lazy("未办结事项均在等待补正或特别程序，时限暂停计算"),
+    "case_bundle_clock_resumed": gettext_lazy("事项回到部门办理，时限恢复计算"),
+    "case_bundle_clock_pause_ended": gettext_lazy("时限暂停结束"),
 }
+WAITING_STEP = gettext_lazy("未办结的事项均在等待您补正（或处于特别程序中），本一件事的时限"
+                            "暂停计算；请查看下表中需要补正的事项")
 
 
 # --- applying ----------------------------------------------------------------------------------
@@ -202,10 +207,16 @@ def _parent_context(parent) -> dict:
     spec = parent_form_spec(parent)
     return {
         "case": parent, "bundle": parent.bundle, "badge": progress.state_badge(parent),
-        "clocks": progress.clock_rows(parent), "next_step": NEXT_STEPS.get(parent.state, ""),
+        "clocks": progress.clock_rows(parent), "next_step": _next_step(parent),
         "parts": part_rows(parent), "spec": spec, "materials": material_rows(parent, spec),
         "timeline": public_timeline(parent),
     }
+
+
+def _next_step(parent) -> str:
+    if parent.state == S.IN_REVIEW and parent.pauses.filter(ended_on__isnull=True).exists():
+        return WAITING_STEP
+    return NEXT_STEPS.get(parent.state, "")
 
 
 def part_rows(parent) -> list[dict]:
