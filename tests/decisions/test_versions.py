@@ -5,7 +5,12 @@ from django.db import DatabaseError, transaction
 
 from onewindow.audit.selectors import events_for
 from onewindow.decisions import selectors, services
-from onewindow.decisions.errors import DecisionForbidden, TableInvalid, VersionImmutable
+from onewindow.decisions.errors import (
+    DecisionForbidden,
+    TableInvalid,
+    VersionImmutable,
+    VersionSuperseded,
+)
 from onewindow.decisions.models import DecisionTableVersion
 from onewindow.decisions.seeding import seed_demo_tables
 from tests.decisions.factories import INPUTS, ROWS, DecisionTableFactory
@@ -41,6 +46,19 @@ def test_version_publish_valid_draft_records_who_and_when(admin_user, table):
     assert version.published_by == admin_user and version.published_at is not None
     assert selectors.version_in_force(table.item_id) == version
     assert events_for(version).filter(action="decision_version_publish").exists()
+
+
+def test_version_publish_of_a_draft_older_than_the_version_in_force_refused(admin_user, table):
+    older = new_draft(admin_user, table)
+    newer = services.version_publish(actor=admin_user,
+                                     version_id=new_draft(admin_user, table).pk)
+    with pytest.raises(VersionSuperseded, match="已发布第 2 版并正在使用，第 1 版编号较旧"):
+        services.version_publish(actor=admin_user, version_id=older.pk)
+    older.refresh_from_db()
+    assert older.published_at is None and selectors.version_in_force(table.item_id) == newer
+    copy = services.version_copy(actor=admin_user, version_id=older.pk)
+    assert services.version_publish(actor=admin_user, version_id=copy.pk).number == 3
+    assert selectors.version_in_force(table.item_id).number == 3
 
 
 def test_version_publish_invalid_draft_refused_with_each_row(admin_user, table):

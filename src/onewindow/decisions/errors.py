@@ -41,3 +41,16 @@ class VersionImmutable(DecisionError):
                            "请基于它新建一个草稿版本。") % {
             "table": version.table.name, "number": version.number,
             "at": timezone.localtime(version.published_at).strftime("%Y-%m-%d %H:%M")})
+
+
+class VersionSuperseded(DecisionError):
+    """A draft older than the version in force: published, it would never decide a case (the
+    newest published version does)."""
+
+    status = 409
+
+    def __init__(self, version, newer):
+        super().__init__(_("决策表“%(table)s”已发布第 %(newer)s 版并正在使用，第 %(number)s 版"
+                           "编号较旧，发布后也不会生效；如需采用其内容，请基于它新建草稿"
+                           "后发布。") % {
+            "table": version.table.name, "newer": newer.number, "number": version.number})

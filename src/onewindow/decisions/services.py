@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from onewindow.audit.services import audit_record
 from onewindow.core.db import insert_all
 from onewindow.decisions.engine import Result, compile_table
-from onewindow.decisions.errors import DecisionForbidden, VersionImmutable
+from onewindow.decisions.errors import DecisionForbidden, VersionImmutable, VersionSuperseded
 from onewindow.decisions.models import DecisionRecord, DecisionTable, DecisionTableVersion
 
 
@@ -88,6 +88,12 @@ def version_publish(*, actor, version_id: int) -> DecisionTableVersion:
     Raises TableInvalid (every problem, "第N行：…") and publishes nothing when it is wrong."""
     _require(actor)
     version = _lock(version_id)
+    newer = (DecisionTableVersion.objects.filter(table_id=version.table_id,
+                                                 number__gt=version.number,
+                                                 published_at__isnull=False)
+             .order_by("-number").first())
+    if newer is not None:  # the newest published version decides: this one never would
+        raise VersionSuperseded(version, newer)
     compile_table(version.hit_policy, version.inputs, version.rows)
     version.published_at = timezone.now()
     version.published_by = actor if _is_user(actor) else None
