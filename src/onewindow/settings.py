@@ -162,6 +162,9 @@ LOGGING = {
 # Cases: who is told of what through which channels (notify_backends.py lists them), and the
 # share of a time limit at which a clock turns yellow and the clock job warns.
 ONEWINDOW_NOTIFY_BACKENDS = CONFIG.notify_backends
+# Email is sent after the change commits, in the request that made it: a mail server that
+# does not answer must not hold a worker for long (Django's default is no timeout).
+EMAIL_TIMEOUT = 10
 ONEWINDOW_CLOCK_YELLOW_SHARE = CONFIG.clock_yellow_share
 # Remote bid evaluation: working days for a sub-venue to hand its recordings to the main venue;
 # hours to wait for a venue fault before the start, and to resume after one during evaluation.

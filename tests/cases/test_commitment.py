@@ -17,7 +17,7 @@ from onewindow.audit.selectors import audit_verify, events_for
 from onewindow.cases import jobs, services
 from onewindow.cases.enums import CaseState, DocumentKind, VerificationStatus
 from onewindow.cases.errors import CaseForbidden, CaseInputError, IllegalTransition
-from onewindow.cases.models import Escalation, Notification, VerificationTask
+from onewindow.cases.models import Case, Escalation, Notification, VerificationTask
 from onewindow.cases.services import commitment
 from onewindow.cases.services.applying import missing_materials
 from onewindow.cases.services.core import lock_case
@@ -207,6 +207,7 @@ def test_verification_failed_revokes_decision_and_certificate(
     certificate = case.documents.get(kind=DocumentKind.CERTIFICATE)
     html = client.get(reverse("cases:verify", args=[certificate.verify_code])).content.decode()
     assert "已撤销" in html and "badge-bad" in html and "告知承诺经核查不属实" in html
+    assert "未核发" not in html  # the department's findings are not for anyone with the QR code
 
 
 def test_verification_failed_by_reviewer_refused(zone, approved):
@@ -248,6 +249,14 @@ def test_tick_escalates_overdue_verification_once(zone, approved, freeze_today,
                                        verb="verification_overdue").count() == 1
     assert events_for(approved).get(action="case_verification_overdue").actor_id is None
     assert jobs.tick().verifications_escalated == []  # once
+
+
+def test_tick_leaves_the_check_of_a_decision_revoked_otherwise_alone(zone, approved,
+                                                                   freeze_today):
+    Case.objects.filter(pk=approved.pk).update(state=CaseState.REVOKED)  # e.g. a missed 容缺
+    freeze_today(CHECK_DUE + dt.timedelta(days=1))
+    assert jobs.tick().verifications_escalated == []
+    assert approved.verification_tasks.get().escalated_at is None
 
 
 # --- pages ----------------------------------------------------------------------------------------

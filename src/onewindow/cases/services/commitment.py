@@ -147,10 +147,13 @@ def verification_complete(*, actor, task_id: int, passed: bool, findings: str) -
         locked.save(update_fields=["status", "completed_by", "completed_at", "findings"])
         details = {"verification_task": locked.pk, "passed": passed}
         if not passed:
-            case.ended_reason = _("告知承诺经核查不属实，依法撤销行政许可决定。核查情况：%(f)s") % {
-                "f": locked.findings}
+            public = _("告知承诺经核查不属实，依法撤销行政许可决定。")
+            # The applicant and staff read the findings on the case; the documents' public
+            # verification page, open to anyone with the QR code, reads the reason only.
+            case.ended_reason = _("%(public)s核查情况：%(f)s") % {"public": public,
+                                                              "f": locked.findings}
             details["revoked_documents"] = outcome_documents_revoke(
-                case=case, actor=actor, reason=case.ended_reason)
+                case=case, actor=actor, reason=public)
         return details
 
     if passed:
@@ -172,8 +175,11 @@ def _lock_open_task(task_id: int) -> VerificationTask:
 
 
 def overdue_verification_task_ids(*, on) -> list[int]:
+    """Open checks past their deadline, not yet escalated, of decisions still standing (a
+    decision revoked on another ground, a missed tolerance deadline, leaves nothing to check)."""
     return list(VerificationTask.objects.filter(status=VerificationStatus.OPEN, due__lt=on,
                                                 escalated_at__isnull=True)
+                .exclude(case__state=CaseState.REVOKED)
                 .values_list("pk", flat=True))
 
 
