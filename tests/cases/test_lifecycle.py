@@ -181,6 +181,29 @@ def test_case_deem_accepted_after_five_working_days(zone, submitted, freeze_toda
     assert events_for(case).last().action == "case_deem_accepted"
 
 
+def test_case_past_pre_review_limit_cannot_be_returned_or_refused_and_counts_from_receipt(
+        zone, submitted, freeze_today):
+    """Art. 32: not told within 5 working days, the case is accepted from receipt, whether the
+    clock job or the clerk gets there first."""
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    services.case_offer_help(actor=zone.clerk, case_id=submitted.pk, reason_told="不符合条件",
+                             help_offered="告知有权机关")
+    freeze_today(submitted.pre_review_due + dt.timedelta(days=1))
+    requirement = zone.item.materials.first()
+    events = events_for(submitted).count()
+    with pytest.raises(CaseInputError, match="预审期限（.+）已过，依法自收到申请材料之日起"):
+        services.case_return(actor=zone.clerk, case_id=submitted.pk,
+                             items=[(requirement, "申请表未盖章")])
+    with pytest.raises(CaseInputError, match="不能再不予受理"):
+        services.case_not_accept(actor=zone.clerk, case_id=submitted.pk, reason="不符合条件")
+    assert reload(submitted).state == CaseState.PRE_REVIEW
+    assert events_for(submitted).count() == events
+    case = services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    assert case.state == CaseState.ACCEPTED and case.deemed_accepted
+    assert case.accepted_on == submitted.received_on
+    assert events_for(case).last().new_value["deemed"] is True
+
+
 def test_case_suspend_pauses_clock_and_resume_moves_due(zone, submitted, freeze_today):
     freeze_today(dt.date(2026, 11, 2))
     services.case_accept(actor=zone.clerk, case_id=submitted.pk)

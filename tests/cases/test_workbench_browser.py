@@ -23,7 +23,8 @@ def log_in(page, live_server, user):
 def test_clerk_filters_claims_and_returns_in_browser(page, live_server, zone, freeze_today):
     freeze_today(TODAY)
     late, fresh = new_case(zone), new_case(zone)
-    set_pre_review(late, dt.date(2026, 3, 2), dt.date(2026, 3, 9))
+    # Due today: yellow, and still the window's to return (past it, Art. 32 deems it accepted).
+    set_pre_review(late, dt.date(2026, 3, 3), TODAY)
     csp_errors = []
     page.on("console", lambda msg: csp_errors.append(msg.text)
             if "Content Security Policy" in msg.text else None)
@@ -33,11 +34,11 @@ def test_clerk_filters_claims_and_returns_in_browser(page, live_server, zone, fr
     queue = page.locator("#queue")
     assert late.number in queue.inner_text() and fresh.number in queue.inner_text()
     page.evaluate("window.notReloaded = true")
-    page.get_by_label("时限").select_option("red")
+    page.get_by_label("时限").select_option("yellow")
     page.locator("#queue", has_text="共 1 件").wait_for()
     assert fresh.number not in queue.inner_text()
     assert page.evaluate("window.notReloaded") is True  # htmx swapped the table only
-    assert "colour=red" in page.url
+    assert "colour=yellow" in page.url
 
     page.get_by_role("button", name="承办").click()
     page.get_by_text("已承办，开始预审。").wait_for()

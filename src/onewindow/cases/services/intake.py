@@ -18,6 +18,16 @@ def _check_claim(case, actor) -> None:
                              {"name": case.claimed_by})
 
 
+def refuse_after_pre_review(case, act: str) -> None:
+    """Art. 32: not told within the 5 working days, the applicant's case counts as accepted
+    from receipt. Past `pre_review_due` the window may not return or refuse it any more (the
+    clock job deems it accepted; a clerk's acceptance does the same at once)."""
+    if case.pre_review_due and clocks.today() > case.pre_review_due:
+        raise CaseInputError(_("预审期限（%(due)s）已过，依法自收到申请材料之日起视为受理"
+                               "（行政许可法第三十二条），不能再%(act)s。") % {
+            "due": case.pre_review_due.isoformat(), "act": act})
+
+
 def case_claim(*, actor, case_id: int) -> Case:
     """A clerk takes a submitted case into pre-review (the 5-day clock keeps running)."""
 
@@ -37,6 +47,7 @@ def case_return(*, actor, case_id: int, items: list[tuple], note: str = ""):
 
     def apply(case):
         _check_claim(case, actor)
+        refuse_after_pre_review(case, _("退回补正"))
         request = CorrectionRequest.objects.create(case=case, issued_by=actor, note=note)
         CorrectionItem.objects.bulk_create(
             CorrectionItem(request=request, requirement=req, reason=reason.strip())
@@ -76,6 +87,7 @@ def case_not_accept(*, actor, case_id: int, reason: str, competent_agency: str =
 
     def apply(case):
         _check_claim(case, actor)
+        refuse_after_pre_review(case, _("不予受理"))
         if not case.help_offers.exists():
             raise CaseInputError(_("不予受理前，须先告知申请人原因并提供帮助（先帮再办），"
                                    "并记录在案。"))
@@ -89,8 +101,15 @@ def case_not_accept(*, actor, case_id: int, reason: str, competent_agency: str =
 
 
 def case_accept(*, actor, case_id: int, note: str = ""):
+    """Accept: the decision clocks start today. Past the pre-review limit the case already
+    counts as accepted from receipt (Art. 32): the acceptance is that deemed one, dated so."""
+
     def apply(case):
         _check_claim(case, actor)
+        if case.pre_review_due and clocks.today() > case.pre_review_due:
+            case.deemed_accepted = True
+            return {**_start_decision_clocks(case, actor, accepted_on=case.received_on),
+                    "deemed": True}
         # Only tolerable ones can be missing (`applying._submission`).
         refuse_missing(case, _("以下材料尚未提交：%(names)s。请退回补正，或在申请人签署容缺"
                                "承诺书后容缺受理。"))

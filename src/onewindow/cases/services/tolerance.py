@@ -41,7 +41,7 @@ from onewindow.cases.models import Case, TolerancePledge, ToleratedMaterial
 from onewindow.cases.services.applying import blacklisted, material_record, missing_materials
 from onewindow.cases.services.commitment import outcome_documents_revoke
 from onewindow.cases.services.core import lock_case, record, require, transition
-from onewindow.cases.services.intake import _check_claim
+from onewindow.cases.services.intake import _check_claim, refuse_after_pre_review
 from onewindow.catalog.enums import ToleranceLapse
 from onewindow.catalog.guide import material_counts_text
 from onewindow.catalog.models import MaterialRequirement
@@ -174,6 +174,7 @@ def case_accept_with_tolerance(*, actor, case_id: int, missing: list[int],
 
     def apply(case):
         _check_claim(case, actor)
+        refuse_after_pre_review(case, _("容缺受理"))
         owed = _owed_requirements(case, missing)
         _refuse_blacklisted(case)
         pledge = case.tolerance_pledges.order_by("-signed_at", "-id").first()
