@@ -63,6 +63,23 @@ def test_staff_detail_shows_case_materials_clocks_notes_and_timeline(client, zon
     assert not offers(body, submitted, "decide") and not offers(body, submitted, "start_review")
 
 
+def test_department_queue_claims_a_case_for_review_and_shows_its_handler(client, zone,
+                                                                         submitted):
+    services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    client.force_login(zone.reviewer)
+    queue = client.get(reverse("cases:workbench")).content.decode()
+    assert offers(queue, submitted, "start_review") and "承办审查" in queue
+    act(client, zone.reviewer, submitted, "start_review")
+    case = reload(submitted)
+    assert case.state == CaseState.IN_REVIEW and case.review_handler == zone.reviewer
+    queue = client.get(reverse("cases:workbench")).content.decode()
+    assert not offers(queue, submitted, "start_review") and str(zone.reviewer) in queue
+    # Another reviewer of the department, a moment later: taken already, and told so.
+    response = act(client, zone.approver, submitted, "start_review")
+    assert "不能执行" in response.content.decode()
+    assert reload(submitted).review_handler == zone.reviewer
+
+
 def test_staff_detail_offers_the_decision_after_a_review_opinion(client, zone, submitted):
     services.case_accept(actor=zone.clerk, case_id=submitted.pk)
     services.case_start_review(actor=zone.reviewer, case_id=submitted.pk)
@@ -217,7 +234,7 @@ def test_staff_intake_on_case_claimed_by_other_clerk_refused(client, zone, submi
 def test_staff_full_path_through_the_views(client, zone, submitted):
     steps = [
         (zone.clerk, "accept", {}, CaseState.ACCEPTED, "受理通知书"),
-        (zone.reviewer, "start_review", {}, CaseState.IN_REVIEW, "已开始审查。"),
+        (zone.reviewer, "start_review", {}, CaseState.IN_REVIEW, "已承办，开始审查。"),
         (zone.reviewer, "review_step", {"kind": "review", "outcome": "agree",
                                         "opinion": "材料齐全，符合法定条件"},
          CaseState.IN_REVIEW, "材料齐全，符合法定条件"),

@@ -247,8 +247,8 @@ def fix_and_resubmit(applicant, journey, number: str, fixes: dict):
 
 def review(reviewer, journey, number: str):
     open_from_workbench(reviewer, journey, number)
-    press_action(reviewer, "开始审查")
-    done(reviewer, "已开始审查。")
+    press_action(reviewer, "承办审查")
+    done(reviewer, "已承办，开始审查。")
     opinion = open_action(reviewer, "填写审查意见")
     opinion.get_by_label("审查意见").fill("材料齐全，符合法定条件，建议准予许可。")
     opinion.get_by_role("button", name="填写审查意见").click()

@@ -23,7 +23,7 @@ from onewindow.cases.models import Case, ClockPause
 from onewindow.core.db import known_empty, raw_first, raw_first_of
 from onewindow.workdays import cache as workday_cache
 
-LIST_RELATED = ("item", "department", "applicant", "enterprise", "claimed_by")
+LIST_RELATED = ("item", "department", "applicant", "enterprise", "claimed_by", "review_handler")
 
 
 def visible_cases(user, *, related: tuple[str, ...] = LIST_RELATED) -> QuerySet[Case]:

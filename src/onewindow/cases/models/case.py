@@ -69,6 +69,11 @@ class Case(models.Model):
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="claimed_cases",
                                    verbose_name=_("承办人"))
+    # The department's claim: who started the review (`case_start_review`), shown in the
+    # department's queue so that two reviewers do not take up the same case unseen.
+    review_handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                       null=True, blank=True, related_name="+",
+                                       verbose_name=_("审查承办人"))
     # Clocks. Dates are calendar dates in the zone's time zone; limits are working days.
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     received_on = models.DateField(_("收件日期"), null=True, blank=True)

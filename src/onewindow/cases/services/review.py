@@ -29,7 +29,15 @@ MAX_EXTENSION_DAYS = 10  # Art. 42: once, by at most 10 working days
 
 
 def case_start_review(*, actor, case_id: int):
-    return transition(case_id=case_id, action="start_review", actor=actor, perm="cases.review")
+    """The department takes the accepted case up: `actor` is its review handler (承办审查).
+    One move, under the row lock: of two reviewers at once, one does; the other is told."""
+
+    def apply(case):
+        case.review_handler = actor
+        return {"review_handler": actor.pk}
+
+    return transition(case_id=case_id, action="start_review", actor=actor, perm="cases.review",
+                      apply=apply)
 
 
 def case_review_step(*, actor, case_id: int, kind: str, outcome: str, opinion: str):
