@@ -117,6 +117,14 @@ def test_workbench_colour_filter_with_htmx_returns_table_partial(client, zone, f
     assert "共 1 件" in body
 
 
+def test_workbench_boosted_request_gets_the_whole_page(client, zone, freeze_today):
+    """A boosted form (the staff's actions) swaps the whole body in: no partial for it."""
+    freeze_today(TODAY)
+    new_case(zone)
+    body = body_for(client, zone.clerk, WORKBENCH, **HTMX, HTTP_HX_BOOSTED="true")
+    assert "<html" in body and 'name="colour"' in body
+
+
 def test_workbench_state_filter_without_js_renders_full_page(client, zone, submitted):
     claimed = new_case(zone)
     services.case_claim(actor=zone.clerk, case_id=claimed.pk)

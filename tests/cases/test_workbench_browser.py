@@ -42,12 +42,19 @@ def test_clerk_filters_claims_and_returns_in_browser(page, live_server, zone, fr
 
     page.get_by_role("button", name="承办").click()
     page.get_by_text("已承办，开始预审。").wait_for()
+    assert page.evaluate("window.notReloaded") is True  # the case page swapped in (hx-boost)
+    assert page.url.endswith(f"/work/cases/{late.pk}/")
     page.locator("summary", has_text="退回补正（一次性告知）").click()
+    page.get_by_role("button", name="退回补正（一次性告知）").click()  # nothing listed: 422
+    page.get_by_text("请至少列出一项需补正的内容，并一次告知全部问题。").wait_for()
+    assert page.evaluate("window.notReloaded") is True  # the refusal swapped in, too
+    assert reload(late).state == CaseState.PRE_REVIEW
     requirement = zone.item.materials.filter(required=True).first()
     page.get_by_label(requirement.name, exact=True).check()
     page.locator(f"#return-reason_{requirement.pk}").fill("申请表未加盖公章")
     page.get_by_role("button", name="退回补正（一次性告知）").click()
     page.get_by_text("已退回补正，一次性告知书已生成。").wait_for()
+    assert page.evaluate("window.notReloaded") is True
     assert reload(late).state == CaseState.RETURNED
     assert Case.objects.get(pk=fresh.pk).state == CaseState.SUBMITTED
     assert csp_errors == []

@@ -2,7 +2,8 @@
 
 
 def is_htmx(request) -> bool:
-    """An htmx request that wants a partial. A history restore asks for the whole page even
-    though it comes from htmx."""
+    """An htmx request that wants a partial. A history restore, and a boosted link or form
+    (`hx-boost`: the staff's actions), ask for the whole page even though they come from htmx."""
     return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
+            and request.headers.get("HX-History-Restore-Request") != "true"
+            and request.headers.get("HX-Boosted") != "true")

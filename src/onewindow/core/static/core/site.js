@@ -1,16 +1,22 @@
 // Progressive enhancement only: every page works without this file.
-document.addEventListener("DOMContentLoaded", function () {
-  var toggle = document.querySelector(".nav-toggle");
+// Listeners sit on the document, so that they also serve what htmx swaps in (a boosted form
+// replaces the page's body without reloading it).
+document.addEventListener("click", function (event) {
+  var toggle = event.target.closest(".nav-toggle");
   var nav = document.getElementById("site-nav");
   if (toggle && nav) {
-    toggle.addEventListener("click", function () {
-      var open = nav.classList.toggle("open");
-      toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    });
+    var open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
   }
-  document.querySelectorAll("[data-confirm]").forEach(function (el) {
-    el.addEventListener("click", function (event) {
-      if (!window.confirm(el.getAttribute("data-confirm"))) event.preventDefault();
-    });
-  });
+  var asking = event.target.closest("[data-confirm]");
+  if (asking && !window.confirm(asking.getAttribute("data-confirm"))) event.preventDefault();
+});
+// htmx does not swap 4xx answers by default. A boosted form refused (422 with the form and
+// its errors, 409 when the case changed meanwhile) answers with the whole page: show it.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if (event.detail.boosted && status >= 400 && status < 500) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
 });
