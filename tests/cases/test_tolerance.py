@@ -235,6 +235,38 @@ def test_accept_with_tolerance_notice_lists_every_missing_material_and_deadline(
     assert audit_verify()[1] is None
 
 
+def test_accept_with_tolerance_each_material_may_have_its_own_deadline(zone, tolerable,
+                                                                       pledged):
+    tue = dt.date(2026, 3, 3)
+    both = [tolerable.permit.pk, tolerable.report.pk]
+    with pytest.raises(CaseInputError, match="不能晚于承诺办结期限"):
+        tolerance.case_accept_with_tolerance(actor=zone.clerk, case_id=pledged.pk, missing=both,
+                                             dues={tolerable.report.pk: dt.date(2026, 3, 5)})
+    with pytest.raises(CaseInputError, match="不在本次容缺的材料之中"):
+        tolerance.case_accept_with_tolerance(actor=zone.clerk, case_id=pledged.pk,
+                                             missing=[tolerable.permit.pk],
+                                             dues={tolerable.report.pk: tue})
+    assert reload(pledged).state == CaseState.PRE_REVIEW
+    case = tolerance.case_accept_with_tolerance(actor=zone.clerk, case_id=pledged.pk,
+                                                missing=both, dues={tolerable.report.pk: tue})
+    owed = case.tolerated_materials.order_by("requirement__order")
+    assert [(m.requirement, m.due) for m in owed] == [(tolerable.permit, WED),
+                                                      (tolerable.report, tue)]
+    items = case.documents.get(kind=DocumentKind.TOLERANCE_NOTICE).payload["items"]
+    assert "2026年3月4日" in items[0][1] and "2026年3月3日" in items[1][1]
+
+
+def test_staff_accept_with_tolerance_form_takes_a_date_per_material(client, zone, tolerable,
+                                                                     pledged):
+    client.force_login(zone.clerk)
+    url = reverse("cases:staff_action", args=[pledged.pk, "accept_with_tolerance"])
+    response = client.post(url, {"missing": [tolerable.permit.pk, tolerable.report.pk],
+                                 f"due_{tolerable.report.pk}": "2026-03-03"}, follow=True)
+    assert response.status_code == 200
+    assert dict(reload(pledged).tolerated_materials.values_list("requirement", "due")) == {
+        tolerable.permit.pk: WED, tolerable.report.pk: dt.date(2026, 3, 3)}
+
+
 def test_accept_with_tolerance_earlier_deadline_is_kept(zone, tolerable, pledged):
     case = tolerance.case_accept_with_tolerance(actor=zone.clerk, case_id=pledged.pk,
                                                 missing=[tolerable.permit.pk],
@@ -530,10 +562,13 @@ def test_api_tolerance_pledge_then_accept_with_tolerance(client, zone, tolerable
     late = client.post(url, {"missing": [tolerable.permit.pk], "due": "2026-03-05"},
                        content_type="application/json", headers=_bearer(zone.clerk))
     assert late.status_code == 422 and "不能晚于承诺办结期限" in late.json()["detail"]
-    response = client.post(url, {"missing": [tolerable.permit.pk]},
+    response = client.post(url, {"missing": [tolerable.permit.pk, tolerable.report.pk],
+                                 "dues": {str(tolerable.report.pk): "2026-03-03"}},
                            content_type="application/json", headers=_bearer(zone.clerk))
     assert response.status_code == 200
     assert response.json()["state"] == "accepted_with_tolerance"
+    assert dict(pre_review.tolerated_materials.values_list("requirement", "due")) == {
+        tolerable.permit.pk: WED, tolerable.report.pk: dt.date(2026, 3, 3)}
 
 
 def test_api_tolerated_material_upload_marks_received(client, zone, tolerable, tolerated):

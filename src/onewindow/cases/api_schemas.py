@@ -260,6 +260,9 @@ class TolerancePledgePaperIn(Schema):
 class AcceptWithToleranceIn(NoteIn):
     missing: list[int] = Field(..., description="容缺的材料编号（须均为可容缺材料）")
     due: dt.date | None = Field(None, description="补交期限；省略为承诺办结期限，不能更晚")
+    dues: dict[int, dt.date] | None = Field(
+        None, description="个别材料的补交期限：材料编号 → 日期（同样不能晚于承诺办结期限）；"
+                          "未列出的材料按 due")
 
 
 class VerifyIn(Schema):

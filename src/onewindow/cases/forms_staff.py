@@ -312,15 +312,25 @@ class AcceptWithToleranceForm(CaseActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        required = [m for m in self.case.item.materials.all() if m.required]
         self.fields["missing"].choices = [
             (m.pk, f"{m.name}（{_('可容缺') if m.tolerance_allowed else _('不可容缺')}）")
-            for m in self.case.item.materials.all() if m.required]
+            for m in required]
+        # A date of its own for each tolerable material; blank: the date above.
+        self.tolerable = [m for m in required if m.tolerance_allowed]
+        for m in self.tolerable:
+            self.fields[f"due_{m.pk}"] = forms.DateField(
+                label=_("“%(name)s”的补交期限") % {"name": m.name}, required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                help_text=_("不填则按上面的补交期限。"))
+        self.order_fields(["missing", "due", *(f"due_{m.pk}" for m in self.tolerable), "note"])
 
     def perform(self, *, actor):
         data = self.cleaned_data
+        dues = {m.pk: data[f"due_{m.pk}"] for m in self.tolerable if data.get(f"due_{m.pk}")}
         return tolerance.case_accept_with_tolerance(actor=actor, case_id=self.case.pk,
                                                     missing=data["missing"], due=data["due"],
-                                                    note=data["note"])
+                                                    dues=dues, note=data["note"])
 
 
 class VerificationForm(CaseActionForm):

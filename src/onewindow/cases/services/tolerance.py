@@ -168,9 +168,12 @@ def _refuse_blacklisted(case) -> None:
 
 # --- acceptance ---------------------------------------------------------------------------------
 def case_accept_with_tolerance(*, actor, case_id: int, missing: list[int],
-                               due: dt.date | None = None, note: str = "") -> Case:
+                               due: dt.date | None = None,
+                               dues: dict[int, dt.date] | None = None, note: str = "") -> Case:
     """Accept with the materials `missing` (requirement ids) to follow by `due` (default and
-    latest: the promised due date, or the legal one if the item has no promised limit)."""
+    latest: the promised due date, or the legal one if the item has no promised limit), or
+    each by its own date in `dues` (requirement id → date, within the same bounds): a document
+    another authority issues may take longer than one the applicant has at hand."""
 
     def apply(case):
         _check_claim(case, actor)
@@ -181,17 +184,24 @@ def case_accept_with_tolerance(*, actor, case_id: int, missing: list[int],
         if pledge is None:
             raise CaseInputError(_("容缺受理须先由申请人签署容缺承诺书（网上签署，或在窗口签署纸质"
                                    "承诺书后由窗口录入）。"))
+        own = dict(dues or {})
+        strays = [pk for pk in own if pk not in {r.pk for r in owed}]
+        if strays:
+            raise CaseInputError(_("补交期限所指的材料（编号 %(ids)s）不在本次容缺的材料之中。")
+                                 % {"ids": "、".join(str(pk) for pk in strays)})
         case.accepted_on = clocks.today()
         clocks.compute_dues(case)
         catch_up = _catch_up_due(case, due)
+        by = {r.pk: _catch_up_due(case, own[r.pk]) if own.get(r.pk) else catch_up for r in owed}
         ToleratedMaterial.objects.bulk_create(
             ToleratedMaterial(case=case, requirement=r, pledge=pledge, form_text=form_text(r),
-                              due=catch_up) for r in owed)
+                              due=by[r.pk]) for r in owed)
         documents.issue(case=case, kind=DocumentKind.TOLERANCE_NOTICE, actor=actor,
                         source=pledge)
         return {"accepted_on": case.accepted_on, "legal_due": case.legal_due,
-                "promised_due": case.promised_due, "tolerance_due": catch_up,
-                "missing": [r.name for r in owed], "pledge": pledge.pk}
+                "promised_due": case.promised_due, "tolerance_due": max(by.values()),
+                "missing": [r.name for r in owed], "pledge": pledge.pk,
+                "dues": {r.name: by[r.pk] for r in owed}}
 
     return transition(case_id=case_id, action="accept_with_tolerance", actor=actor,
                       perm="cases.intake", note=note, apply=apply)
