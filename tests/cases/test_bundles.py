@@ -134,14 +134,20 @@ def refreshed(parent) -> Case:
     return bundles.bundle_refresh_parent(parent_id=parent.pk)
 
 
-def finish(bz, child, *, decision="approved", reason=""):
-    """Take a child from submitted to completed, refreshing the parent after each move."""
+def ready_to_decide(bz, child):
+    """Accept `child`, start its review and record its department's opinion; its approver."""
     reviewer, approver = bz.staff[child.department_id]
     services.case_accept(actor=bz.clerk, case_id=child.pk)
     refreshed(child.parent)
     services.case_start_review(actor=reviewer, case_id=child.pk)
     record_review(reviewer, child.pk)
     refreshed(child.parent)
+    return approver
+
+
+def finish(bz, child, *, decision="approved", reason=""):
+    """Take a child from submitted to completed, refreshing the parent after each move."""
+    approver = ready_to_decide(bz, child)
     services.case_decide(actor=approver, case_id=child.pk, decision=decision, reason=reason)
     refreshed(child.parent)
     services.case_complete(actor=bz.clerk, case_id=child.pk)
@@ -328,10 +334,7 @@ def test_bundle_part_is_approved_only_on_its_siblings_result(bz):
     revoked one."""
     parent = submit_bundle(bz, optional=[bz.night])
     night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
-    reviewer, approver = bz.staff[bz.urban.pk]
-    services.case_accept(actor=bz.clerk, case_id=night.pk)
-    services.case_start_review(actor=reviewer, case_id=night.pk)
-    record_review(reviewer, night.pk)
+    approver = ready_to_decide(bz, night)
     with pytest.raises(CaseInputError, match="须待“建筑工程施工许可证核发（一件事）”办出有效证照"):
         services.case_decide(actor=approver, case_id=night.pk, decision="approved")
     assert reload(night).state == S.IN_REVIEW and not night.documents.filter(
@@ -351,10 +354,7 @@ def test_bundle_part_approved_once_its_siblings_certificate_is_attached(bz):
     parent = submit_bundle(bz, optional=[bz.night])
     night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
     finish(bz, permit)
-    reviewer, approver = bz.staff[bz.urban.pk]
-    services.case_accept(actor=bz.clerk, case_id=night.pk)
-    services.case_start_review(actor=reviewer, case_id=night.pk)
-    record_review(reviewer, night.pk)
+    approver = ready_to_decide(bz, night)
     approved = services.case_decide(actor=approver, case_id=night.pk, decision="approved")
     assert approved.decision == "approved"
 
@@ -363,10 +363,7 @@ def test_bundle_part_whose_producer_was_denied_is_told_none_will_come(bz):
     parent = submit_bundle(bz, optional=[bz.night])
     night, permit = child_of(parent, bz.night), child_of(parent, bz.permit)
     finish(bz, permit, decision="denied", reason="用地批准手续不全")
-    reviewer, approver = bz.staff[bz.urban.pk]
-    services.case_accept(actor=bz.clerk, case_id=night.pk)
-    services.case_start_review(actor=reviewer, case_id=night.pk)
-    record_review(reviewer, night.pk)
+    approver = ready_to_decide(bz, night)
     with pytest.raises(CaseInputError, match="已结束办理，未办出本事项所需的证照"):
         services.case_decide(actor=approver, case_id=night.pk, decision="approved")
 

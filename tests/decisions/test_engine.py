@@ -229,14 +229,14 @@ def test_coerce_refuses_unreadable_value(raw, type_):
 
 
 def test_applicant_credit_status_is_the_enterprises_or_the_persons():
-    from types import SimpleNamespace
-
+    from onewindow.accounts.models import Enterprise, User
+    from onewindow.cases.models import Case
     from onewindow.decisions.engine.facts import PLATFORM_FACTS
 
     read = PLATFORM_FACTS["applicant.credit_status"].read
-    person = SimpleNamespace(credit_status="blacklist")
-    enterprise = SimpleNamespace(credit_status="good")
-    as_enterprise = SimpleNamespace(enterprise_id=1, enterprise=enterprise, applicant=person)
-    as_person = SimpleNamespace(enterprise_id=None, enterprise=None, applicant=person)
+    person = User(pk=2, credit_status="blacklist")
+    enterprise = Enterprise(pk=1, credit_status="good")
+    as_enterprise = Case(enterprise=enterprise, applicant=person)  # unsaved: no database
+    as_person = Case(applicant=person)
     today = dt.date(2026, 3, 2)
     assert (read(as_enterprise, today), read(as_person, today)) == ("good", "blacklist")

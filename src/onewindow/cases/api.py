@@ -57,7 +57,6 @@ from onewindow.cases.api_schemas import (
 from onewindow.cases.documents import document_pdf
 from onewindow.cases.enums import CaseState
 from onewindow.cases.errors import CaseError, CaseInputError
-from onewindow.cases.forms import application_form_problems
 from onewindow.cases.models import Case
 from onewindow.cases.notify import STAFF_CASE_ROLES
 from onewindow.cases.selectors import (
@@ -69,7 +68,7 @@ from onewindow.cases.selectors import (
 )
 from onewindow.cases.services import commitment, tolerance
 from onewindow.cases.services.applying import case_material_upload
-from onewindow.cases.services.instant import case_submit_and_try_instant
+from onewindow.cases.services.instant import case_submit_form
 from onewindow.cases.verification import document_get_for_case
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.api_auth import API_AUTH, ApiKeyAuth
@@ -147,7 +146,7 @@ def _detail(request, case: Case) -> dict:
     data.update(
         requirements=[{"id": r.pk, "name": r.name, "required": r.required,
                        "file_types": r.file_type_list, "uploaded": r.pk in have}
-                      for r in (case.item.materials.all() if case.item_id else [])],
+                      for r in ([] if case.is_bundle_parent else case.item.materials.all())],
         materials=[_material(m) for m in current],
         documents=[_document(request, d) for d in case.documents.all()],
         corrections=_open_corrections(case),
@@ -277,16 +276,8 @@ def case_submit(request, case_id: int, payload: SubmitIn | None = None):
     并逐项写明。"""
     case = _case(request, case_id)
     payload = payload or SubmitIn()
-    if payload.form_data is not None:  # what was sent is kept in the draft, as on the page
-        case = _run(lambda: services.case_update_draft(actor=request.auth, case_id=case.pk,
-                                                       form_data=payload.form_data))
-    if not case.is_bundle_parent and case.state in (CaseState.DRAFT, CaseState.RETURNED):
-        problems = application_form_problems(case)
-        if problems:
-            raise HttpError(422, _("申请表有未填或填错的内容：%(fields)s。请修改后再提交。")
-                            % {"fields": "、".join(problems)})
-    case = _run(lambda: case_submit_and_try_instant(actor=request.auth, case_id=case.pk,
-                                                    note=payload.note))
+    case = _run(lambda: case_submit_form(actor=request.auth, case_id=case.pk,
+                                         form_data=payload.form_data, note=payload.note))
     return _status(case, request.auth)
 
 
@@ -328,7 +319,8 @@ def case_document_file(request, case_id: int, document_id: int):
 # --- staff actions ------------------------------------------------------------------------------
 def _return(actor, case, payload: ReturnIn):
     # A bundle's parent has no materials of its own: the service refuses to return it.
-    requirements = {r.pk: r for r in case.item.materials.all()} if case.item_id else {}
+    requirements = ({} if case.is_bundle_parent
+                    else {r.pk: r for r in case.item.materials.all()})
     items = []
     for entry in payload.items:
         if entry.requirement_id is not None and entry.requirement_id not in requirements:

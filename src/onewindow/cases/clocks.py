@@ -74,6 +74,13 @@ def decision_pause_spans(case, *, until: dt.date | None = None,
             if case.is_bundle_parent or p.kind == PauseKind.SPECIAL_PROCEDURE]
 
 
+def open_pause(case, pauses: list[ClockPause] | None = None) -> ClockPause | None:
+    """The case's pause still running (a special procedure, time with the applicant; on a
+    bundle's parent, its parts all waiting), if any; `pauses`: the case's, already read."""
+    return next((p for p in (_pauses(case) if pauses is None else pauses)
+                 if p.ended_on is None), None)
+
+
 def _pauses(case) -> list[ClockPause]:
     """`case.pauses.all()`: prefetched where a list or the status endpoint loaded them, else
     read with a statement compiled once (every move that computes a clock reads them)."""
@@ -132,7 +139,7 @@ def clocks(case, *, on: dt.date | None = None) -> list[Clock]:
     pauses = decision_pause_spans(case, until=end, pauses=rows)
     used = max(working_days_between(case.accepted_on, end, pauses), 0)
     # A bundle whose open parts all wait stands still in review, as a suspended case does.
-    waiting = case.is_bundle_parent and any(p.ended_on is None for p in rows)
+    waiting = case.is_bundle_parent and open_pause(case, rows) is not None
     result = []
     for name, limit, due in (("legal", case.limit_with_extension, case.legal_due),
                              ("promised", case.promised_limit_days, case.promised_due)):

@@ -214,6 +214,12 @@ class Case(models.Model):
         return self.item_id is None
 
     @property
+    def applying_party(self):
+        """Who applies: the enterprise applied for, or the person applying in their own name
+        (both carry `credit_status` and `is_blacklisted`)."""
+        return self.enterprise if self.enterprise_id else self.applicant
+
+    @property
     def limit_with_extension(self) -> int | None:
         if self.legal_limit_days is None:
             return None

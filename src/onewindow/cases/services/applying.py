@@ -266,10 +266,9 @@ def _submission(case: Case) -> dict:
 
 
 def blacklisted(case) -> bool:
-    """The applicant is on the credit blacklist: no tolerance (容缺) for it. The applicant is
-    the enterprise applied for, or the person applying in their own name."""
-    party = case.enterprise if case.enterprise_id else case.applicant
-    return party.is_blacklisted
+    """The applying party (`Case.applying_party`) is on the credit blacklist: no tolerance
+    (容缺) for it."""
+    return case.applying_party.is_blacklisted
 
 
 def _close_applicant_pause(case, on) -> None:

@@ -353,10 +353,10 @@ def _sync_clock(parent: Case, children: list[Case]) -> None:
     if parent.accepted_on is None:  # the clocks have not started: nothing to pause
         return
     open_parts = [c for c in children if c.state not in FINISHED_STATES]
-    stopping = any(refusal(c) for c in children) and not parent.bundle.continue_on_denial
+    stopping = _stop_rule_refusal(parent, children) is not None
     waiting = (parent.state in DECISION_CLOCK_STATES and not stopping and bool(open_parts)
                and all(c.state in WAITING_STATES for c in open_parts))
-    pause = parent.pauses.filter(ended_on__isnull=True).first()
+    pause = clocks.open_pause(parent)
     if waiting == (pause is not None):
         return
     on = clocks.today()
@@ -390,9 +390,9 @@ def _next_step(parent: Case, children: list[Case]):
     its children say; None when it is there."""
     if parent.state in CLOSED_STATES or parent.state == S.DRAFT or not children:
         return None
-    refused = [c for c in children if refusal(c)]
-    if refused and not parent.bundle.continue_on_denial:
-        return _stop_step(parent, children, refused[0])
+    refused = _stop_rule_refusal(parent, children)
+    if refused is not None:
+        return _stop_step(parent, children, refused)
     if parent.state in PRE_ACCEPTANCE_STATES and any(is_accepted(c) for c in children):
         return lambda: _accept_parent(parent.pk)
     if parent.state in (S.ACCEPTED, S.ACCEPTED_WITH_TOLERANCE):
@@ -404,6 +404,14 @@ def _next_step(parent: Case, children: list[Case]):
             return None
         return lambda: _terminate(parent.pk, _("本一件事的各事项均未能办结。"), parent=True)
     return _finish_step(parent, children)
+
+
+def _stop_rule_refusal(parent: Case, children: list[Case]) -> Case | None:
+    """The first refused part (denied, not accepted, revoked) when the bundle's rule says the
+    others stop (`continue_on_denial` False); None when nothing stops them."""
+    if parent.bundle.continue_on_denial:
+        return None
+    return next((c for c in children if refusal(c)), None)
 
 
 def _stop_step(parent, children, refused: Case):

@@ -21,8 +21,15 @@ from django.utils.translation import gettext as _
 from onewindow.audit.services import audit_deferred, audit_record
 from onewindow.cases import clocks, documents, notify
 from onewindow.cases.enums import CaseState, Decision, DocumentKind
+from onewindow.cases.errors import CaseInputError
+from onewindow.cases.forms import application_form_problems
 from onewindow.cases.models import Case
-from onewindow.cases.services.applying import material_names, missing_materials, submit_locked
+from onewindow.cases.services.applying import (
+    case_update_draft,
+    material_names,
+    missing_materials,
+    submit_locked,
+)
 from onewindow.cases.services.commitment import commitment_on_decided
 from onewindow.cases.services.core import lock_case, move
 from onewindow.decisions import selectors as decisions
@@ -44,6 +51,24 @@ class Attempt:
     @property
     def approved(self) -> bool:
         return self.record.outcome == Outcome.APPROVE
+
+
+def case_submit_form(*, actor, case_id: int, form_data: dict | None = None,
+                     note: str = "") -> Case:
+    """A submission as the page and the API make it: `form_data`, when given, is saved to the
+    draft first (a refused submission keeps what was sent), the saved form is checked as the
+    submit page checks it (each field named), then the case is submitted and, for an instant
+    item, decided at once (`case_submit_and_try_instant`)."""
+    if form_data is not None:
+        case = case_update_draft(actor=actor, case_id=case_id, form_data=form_data)
+    else:
+        case = Case.objects.select_related("item").get(pk=case_id)
+    if not case.is_bundle_parent and case.state in (CaseState.DRAFT, CaseState.RETURNED):
+        problems = application_form_problems(case)
+        if problems:
+            raise CaseInputError(_("申请表有未填或填错的内容：%(fields)s。请修改后再提交。")
+                                 % {"fields": "、".join(problems)})
+    return case_submit_and_try_instant(actor=actor, case_id=case_id, note=note)
 
 
 @transaction.atomic

@@ -18,11 +18,16 @@ def _check_claim(case, actor) -> None:
                              {"name": case.claimed_by})
 
 
+def pre_review_lapsed(case) -> bool:
+    """Art. 32: the 5 working days passed without the applicant being told; the case counts
+    as accepted from receipt."""
+    return bool(case.pre_review_due) and clocks.today() > case.pre_review_due
+
+
 def refuse_after_pre_review(case, act: str) -> None:
-    """Art. 32: not told within the 5 working days, the applicant's case counts as accepted
-    from receipt. Past `pre_review_due` the window may not return or refuse it any more (the
-    clock job deems it accepted; a clerk's acceptance does the same at once)."""
-    if case.pre_review_due and clocks.today() > case.pre_review_due:
+    """Past `pre_review_due` the window may not return or refuse a case any more (the clock
+    job deems it accepted; a clerk's acceptance does the same at once)."""
+    if pre_review_lapsed(case):
         raise CaseInputError(_("预审期限（%(due)s）已过，依法自收到申请材料之日起视为受理"
                                "（行政许可法第三十二条），不能再%(act)s。") % {
             "due": case.pre_review_due.isoformat(), "act": act})
@@ -106,10 +111,8 @@ def case_accept(*, actor, case_id: int, note: str = ""):
 
     def apply(case):
         _check_claim(case, actor)
-        if case.pre_review_due and clocks.today() > case.pre_review_due:
-            case.deemed_accepted = True
-            return {**_start_decision_clocks(case, actor, accepted_on=case.received_on),
-                    "deemed": True}
+        if pre_review_lapsed(case):
+            return {**_deem_accepted(case, actor), "deemed": True}
         # Only tolerable ones can be missing (`applying._submission`).
         refuse_missing(case, _("以下材料尚未提交：%(names)s。请退回补正，或在申请人签署容缺"
                                "承诺书后容缺受理。"))
@@ -124,14 +127,18 @@ def case_deem_accepted(*, case_id: int):
     Run by the clock job (no actor)."""
 
     def apply(case):
-        if clocks.today() <= case.pre_review_due:
+        if not pre_review_lapsed(case):
             raise CaseInputError(_("预审期限未到，不能视为受理。"))
-        case.deemed_accepted = True
-        return _start_decision_clocks(case, None, accepted_on=case.received_on)
+        return _deem_accepted(case, None)
 
     return transition(case_id=case_id, action="accept", actor=None, perm=None,
                       event="deem_accepted", note=_("预审逾期，依法自收到申请材料之日起视为受理"),
                       apply=apply)
+
+
+def _deem_accepted(case, actor) -> dict:
+    case.deemed_accepted = True
+    return _start_decision_clocks(case, actor, accepted_on=case.received_on)
 
 
 def _start_decision_clocks(case, actor, *, accepted_on) -> dict:

@@ -34,7 +34,7 @@ from onewindow.cases.forms import (
 from onewindow.cases.selectors import case_get_for_user, visible_cases
 from onewindow.cases.services import commitment, tolerance
 from onewindow.cases.services.applying import case_material_upload
-from onewindow.cases.services.instant import case_submit_and_try_instant
+from onewindow.cases.services.instant import case_submit_form
 from onewindow.cases.views import progress
 from onewindow.catalog.selectors import item_guide_get
 from onewindow.core.htmx import is_htmx
@@ -217,11 +217,10 @@ def submit(request, pk: int):
         return _edit_page(request, case, form=form, status=422,
                           error=_("申请表有未填或填错的内容，请按提示修改后再提交。"))
     try:
-        # Save what was typed first, so that a refused submission keeps it in the draft.
-        services.case_update_draft(actor=request.user, case_id=case.pk,
-                                   form_data=form.cleaned_data)
+        # What was typed is saved first, so that a refused submission keeps it in the draft;
         # 秒批: an item with a published decision table may be decided at once.
-        case = case_submit_and_try_instant(actor=request.user, case_id=case.pk)
+        case = case_submit_form(actor=request.user, case_id=case.pk,
+                                form_data=form.cleaned_data)
     except CaseError as err:
         return _edit_page(request, case, form=form, error=err.message, status=err.status)
     messages.success(request, _("申请已提交。办件编号 %(number)s，查询码 %(code)s，请妥善保存。")

@@ -214,7 +214,7 @@ def _parent_context(parent) -> dict:
 
 
 def _next_step(parent) -> str:
-    if parent.state == S.IN_REVIEW and parent.pauses.filter(ended_on__isnull=True).exists():
+    if parent.state == S.IN_REVIEW and clocks.open_pause(parent) is not None:
         return WAITING_STEP
     return NEXT_STEPS.get(parent.state, "")
 

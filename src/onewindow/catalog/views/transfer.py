@@ -89,23 +89,25 @@ def _summary(result: ImportResult) -> str:
     }
 
 
-def _xlsx(make_workbook, filename: str) -> FileResponse:
+def _xlsx(workbook, filename: str) -> FileResponse:
     from onewindow.catalog.transfer import writer
 
-    data = writer.workbook_bytes(make_workbook(writer))
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename,
-                        content_type=writer.XLSX_CONTENT_TYPE)
+    return FileResponse(io.BytesIO(writer.workbook_bytes(workbook)), as_attachment=True,
+                        filename=filename, content_type=writer.XLSX_CONTENT_TYPE)
 
 
 @require_safe
 @permission_required("catalog.import_items")
 def import_template(request):
-    return _xlsx(lambda writer: writer.template_workbook(), _("事项导入模板.xlsx"))
+    from onewindow.catalog.transfer import writer
+
+    return _xlsx(writer.template_workbook(), _("事项导入模板.xlsx"))
 
 
 @require_safe
 @permission_required("catalog.export_items")
 def export_items(request):
+    from onewindow.catalog.transfer import writer
+
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _xlsx(lambda writer: writer.export_workbook(),
-                 _("事项目录-%(date)s.xlsx") % {"date": stamp})
+    return _xlsx(writer.export_workbook(), _("事项目录-%(date)s.xlsx") % {"date": stamp})

@@ -65,10 +65,8 @@ def _applies_as_enterprise(case, today):
 
 
 def _applicant_credit_status(case, today):
-    """The applying party's credit: the enterprise applied for, or the person applying in
-    their own name (as the tolerance rule reads it, `applying.blacklisted`)."""
-    party = case.enterprise if case.enterprise_id else case.applicant
-    return party.credit_status
+    """The applying party's credit (`Case.applying_party`), as the tolerance rule reads it."""
+    return case.applying_party.credit_status
 
 
 PLATFORM_FACTS: dict[str, PlatformFact] = {f.key: f for f in (
