@@ -38,6 +38,7 @@ class AuditEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # events are read by object and by time; each index costs every append
         verbose_name=_("操作人"),
     )
     actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
@@ -51,7 +52,8 @@ class AuditEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
     prev_object_hash = models.CharField(_("同对象上一事件哈希"), max_length=64)
     prev_hash = models.CharField(_("上一事件哈希"), max_length=64)
-    hash = models.CharField(_("本事件哈希"), max_length=64, unique=True)
+    # Unique by a constraint in Meta: `unique=True` would add a LIKE index no query uses.
+    hash = models.CharField(_("本事件哈希"), max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -60,6 +62,7 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("审计事件")
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id", "id"])]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_event_hash_unique")]
 
     def __str__(self):
         return f"#{self.pk} {self.object_type}:{self.object_id} {self.action}"

@@ -43,15 +43,17 @@ class CaseNumberSequence(models.Model):
 
 
 class Case(models.Model):
-    number = models.CharField(_("办件编号"), max_length=20, unique=True, null=True, blank=True)
+    # Unique by a constraint in Meta, not `unique=True`: that would add a second index on
+    # PostgreSQL (varchar_pattern_ops, for LIKE) that no query uses and every insert writes.
+    number = models.CharField(_("办件编号"), max_length=20, null=True, blank=True)
     query_code = models.CharField(_("查询码"), max_length=8, blank=True)
     # Null only for a bundle's parent case, which decides nothing itself (see `bundle`).
     item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="cases",
                              null=True, blank=True, verbose_name=_("事项"))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases",
-                                   verbose_name=_("办理部门"))
+                                   db_index=False, verbose_name=_("办理部门"))
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="cases", verbose_name=_("申请人"))
+                                  related_name="cases", db_index=False, verbose_name=_("申请人"))
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="cases", verbose_name=_("申请企业"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -59,21 +61,20 @@ class Case(models.Model):
     title = models.CharField(_("申请事项"), max_length=200, blank=True)
     # 一件事: a parent case has no item of its own to decide; each child is one item's case.
     bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="cases", verbose_name=_("一件事"))
+                               related_name="cases", db_index=False, verbose_name=_("一件事"))
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="children", verbose_name=_("一件事主办件"))
     form_data = models.JSONField(_("申请表"), default=dict, blank=True)
     idempotency_key = models.CharField(max_length=64, blank=True)
-    state = FSMField(_("状态"), max_length=32, choices=CaseState.choices, default=S.DRAFT,
-                     db_index=True)
+    state = FSMField(_("状态"), max_length=32, choices=CaseState.choices, default=S.DRAFT)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="claimed_cases",
-                                   verbose_name=_("承办人"))
+                                   db_index=False, verbose_name=_("承办人"))
     # The department's claim: who started the review (`case_start_review`), shown in the
     # department's queue so that two reviewers do not take up the same case unseen.
     review_handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                        null=True, blank=True, related_name="+",
-                                       verbose_name=_("审查承办人"))
+                                       db_index=False, verbose_name=_("审查承办人"))
     # Clocks. Dates are calendar dates in the zone's time zone; limits are working days.
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     received_on = models.DateField(_("收件日期"), null=True, blank=True)
@@ -88,7 +89,7 @@ class Case(models.Model):
     extension_reason = models.TextField(_("延长理由"), blank=True)
     extension_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                               null=True, blank=True, related_name="+",
-                                              verbose_name=_("延长批准人"))
+                                              db_index=False, verbose_name=_("延长批准人"))
     legal_due = models.DateField(_("法定期限"), null=True, blank=True)
     promised_due = models.DateField(_("承诺期限"), null=True, blank=True)
     due_provisional = models.BooleanField(_("期限按暂定日历计算"), default=False)
@@ -119,10 +120,16 @@ class Case(models.Model):
             models.CheckConstraint(condition=models.Q(item__isnull=False)
                                    | models.Q(bundle__isnull=False, parent__isnull=True),
                                    name="case_has_item_or_is_bundle_parent"),
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
             models.UniqueConstraint(fields=["filed_by", "idempotency_key"],
                                     condition=~models.Q(idempotency_key=""),
                                     name="case_idempotency_key_unique"),
         ]
+        # Every move changes `state`, so no update of a case is HOT and each writes an entry in
+        # every index: only the indexes that queries use are kept. The composites below serve
+        # lookups by department, applicant and state alone too; claimed_by, review_handler,
+        # extension_approved_by and bundle are only ever asked together with those (queues,
+        # an applicant's cases), and a user or bundle is never deleted while cases name it.
         indexes = [
             models.Index(fields=["department", "state"]),
             models.Index(fields=["applicant", "state"]),

@@ -17,13 +17,13 @@ class CaseDocument(models.Model):
     kind = models.CharField(_("文书类型"), max_length=32, choices=DocumentKind.choices)
     number = models.CharField(_("文号"), max_length=60)
     title = models.CharField(_("标题"), max_length=200)
-    verify_code = models.CharField(_("核验码"), max_length=32, unique=True)
+    verify_code = models.CharField(_("核验码"), max_length=32)  # unique: see Meta
     # Rendered from `payload` the first time the PDF is needed (documents.document_pdf).
     file = models.FileField(upload_to=document_upload_to, max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     payload = models.JSONField(_("内容"), default=dict)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="+")
+                                  blank=True, related_name="+", db_index=False)
     issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
@@ -33,6 +33,9 @@ class CaseDocument(models.Model):
         verbose_name = _("文书证照")
         verbose_name_plural = _("文书证照")
         ordering = ["case", "issued_at"]
+        # A constraint, not `unique=True`, which would add a LIKE index that no lookup uses.
+        constraints = [models.UniqueConstraint(fields=["verify_code"],
+                                               name="document_verify_code_unique")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"

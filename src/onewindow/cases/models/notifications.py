@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """An in-app message; the same event may also go out by email or SMS (see notify.py)."""
 
+    # No index of its own: the one on (user, read_at) serves lookups by user.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notifications")
+                             related_name="notifications", db_index=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True,
                              related_name="notifications")
     verb = models.CharField(max_length=40)
