@@ -147,6 +147,7 @@ class Config:
     notify_backends: list[str]
     clock_yellow_share: float
     channel_layer_url: str
+    notify_max_attempts: int
     rating_change_days: int
     rectification_days: int
     rating_reminder_days: int
@@ -178,6 +179,7 @@ class Config:
             time_zone=os.environ.get("TIME_ZONE", "Asia/Shanghai"),
             notify_backends=env_dotted_paths(
                 "ONEWINDOW_NOTIFY_BACKENDS", ["onewindow.cases.notify_backends.ConsoleBackend"]),
+            notify_max_attempts=env_int("ONEWINDOW_NOTIFY_MAX_ATTEMPTS", 10, minimum=1),
             clock_yellow_share=env_share("ONEWINDOW_CLOCK_YELLOW_SHARE", 0.8),
             channel_layer_url=env_redis_url("ONEWINDOW_CHANNEL_LAYER_URL"),
             # GB/T 39734-2020's values could not be confirmed: the zone sets them.

@@ -1,15 +1,17 @@
 """Notifications: in-app with the change, external backends after commit (they may fail), and
 the inbox page."""
 
+import datetime as dt
 import logging
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from onewindow.cases import notify, services
+from onewindow.cases import jobs, notify, services
 from onewindow.cases.enums import CaseState
 from onewindow.cases.errors import IllegalTransition
-from onewindow.cases.models import Notification
+from onewindow.cases.models import Notification, NotificationDelivery
 from onewindow.cases.notify_backends import NotifyBackend
 from tests.cases.conftest import reload
 from tests.factories import UserFactory
@@ -162,6 +164,114 @@ def test_notify_console_sms_backend_masks_the_number(zone, submitted, settings, 
     [line] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sms to")]
     assert line.startswith("sms to 139****5678: 【高新区政务服务】")
     assert "13912345678" not in caplog.text
+
+
+# --- what a backend failed to send is sent again by the clock job ------------------------------
+class FlakyBackend(NotifyBackend):
+    """A gateway that is down while `down` is true, and records what went out."""
+
+    down = True
+    sent: list = []
+
+    def send(self, notification):
+        if FlakyBackend.down:
+            raise ConnectionError("gateway unreachable")
+        FlakyBackend.sent.append(notification.pk)
+
+
+FLAKY = "tests.cases.test_notify.FlakyBackend"
+
+
+@pytest.fixture
+def flaky(settings):
+    settings.ONEWINDOW_NOTIFY_BACKENDS = [FLAKY]
+    FlakyBackend.down, FlakyBackend.sent = True, []
+    return FlakyBackend
+
+
+def _due_now():
+    NotificationDelivery.objects.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+
+
+def test_notify_failed_message_is_kept_and_sent_again_by_the_clock_job(
+        zone, submitted, flaky, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    told = set(Notification.objects.filter(case=submitted).values_list("pk", flat=True))
+    kept = NotificationDelivery.objects.all()
+    assert {d.notification_id for d in kept} == told and len(kept) == 3
+    first = kept[0]
+    assert (first.state, first.attempts, first.backend) == ("pending", 1, FLAKY)
+    assert first.last_error == "ConnectionError: gateway unreachable"
+    assert first.next_attempt_at > timezone.now()  # a minute later, not at once
+
+    assert jobs.tick().deliveries.sent == 0  # not due yet: nothing tried
+    assert flaky.sent == []
+    _due_now()
+    flaky.down = False
+    summary = jobs.tick()
+    assert (summary.deliveries.sent, summary.deliveries.given_up) == (3, 0)
+    assert "messages sent again 3" in str(summary)
+    assert set(flaky.sent) == told
+    assert set(NotificationDelivery.objects.values_list("state", "attempts")) == {("sent", 2)}
+    _due_now()
+    assert jobs.tick().deliveries.sent == 0 and len(flaky.sent) == 3  # sent once only
+
+
+def test_notify_retry_waits_longer_each_time_then_gives_up(
+        zone, submitted, flaky, settings, caplog, django_capture_on_commit_callbacks):
+    settings.ONEWINDOW_NOTIFY_MAX_ATTEMPTS = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    delivery = NotificationDelivery.objects.get(notification__user=zone.applicant)
+    _due_now()
+    before = timezone.now()
+    assert jobs.tick().deliveries.failed_again == 3
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("pending", 2)
+    assert round((delivery.next_attempt_at - before).total_seconds() / 60) == 2  # 1, then 2
+    _due_now()
+    assert jobs.tick().deliveries.given_up == 3
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("failed", 3)
+    assert f"notification {delivery.notification_id} given up" in caplog.text
+    assert "after 3 attempts: ConnectionError: gateway unreachable" in caplog.text
+    _due_now()
+    assert jobs.tick().deliveries == notify.RetrySummary()  # a given-up one is left alone
+    delivery.refresh_from_db()
+    assert delivery.attempts == 3
+
+
+def test_notify_retry_of_a_backend_no_longer_configured_is_given_up(
+        zone, submitted, flaky, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    settings.ONEWINDOW_NOTIFY_BACKENDS = ["tests.cases.test_notify.RecordingBackend"]
+    RecordingBackend.sent = []
+    _due_now()
+    assert jobs.tick().deliveries.given_up == 3
+    assert RecordingBackend.sent == []  # not sent through another channel by mistake
+    assert set(NotificationDelivery.objects.values_list("state", flat=True)) == {"failed"}
+
+
+def test_notify_retry_claimed_by_another_run_is_not_sent_twice(
+        zone, submitted, flaky, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    _due_now()
+    flaky.down = False
+    delivery = NotificationDelivery.objects.first()
+    assert notify.retry_delivery(delivery.pk, {FLAKY: FlakyBackend()}) == "sent"
+    assert notify.retry_delivery(delivery.pk, {FLAKY: FlakyBackend()}) is None
+    assert flaky.sent == [delivery.notification_id]
+
+
+def test_notify_message_sent_at_once_leaves_no_retry_row(
+        zone, submitted, settings, django_capture_on_commit_callbacks):
+    settings.ONEWINDOW_NOTIFY_BACKENDS = ["tests.cases.test_notify.RecordingBackend"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    assert not NotificationDelivery.objects.exists()
 
 
 # --- the inbox page ----------------------------------------------------------------------------

@@ -14,6 +14,8 @@
    revoked if decided already).
 4. Commitment checks (告知承诺) past their deadline: raised once to the supervisors
    (`services.commitment.verification_escalate`).
+5. Emails and text messages that a backend failed to send, when their retry is due
+   (`notify.retry_deliveries`).
 Every write goes through `services.core` (row lock, audit event, notifications).
 """
 
@@ -55,13 +57,16 @@ class TickSummary:
     failures: list[str] = field(default_factory=list)
     lapsed: list[str] = field(default_factory=list)  # tolerated material late: case ended
     verifications_escalated: list[str] = field(default_factory=list)
+    deliveries: notify.RetrySummary = field(default_factory=notify.RetrySummary)
 
     def __str__(self) -> str:
         return (f"clock tick {self.on}: {len(self.deemed)} deemed accepted, "
                 f"{len(self.warnings)} warnings, {len(self.escalations)} escalations, "
                 f"{self.skipped} skipped, {len(self.failures)} failures, "
                 f"{len(self.lapsed)} tolerance lapsed, "
-                f"{len(self.verifications_escalated)} verifications escalated")
+                f"{len(self.verifications_escalated)} verifications escalated, "
+                f"messages sent again {self.deliveries.sent}, failed again "
+                f"{self.deliveries.failed_again}, given up {self.deliveries.given_up}")
 
 
 class _NothingToRaise(Exception):
@@ -76,6 +81,8 @@ def tick() -> TickSummary:
         scan(running_cases().filter(pk__in=deemed_ids), summary)
     end_lapsed_tolerance(summary)
     escalate_overdue_verifications(summary)
+    summary.deliveries = notify.retry_deliveries()
+    summary.failures += [f"message retry {pk}" for pk in summary.deliveries.errors]
     return summary
 
 

@@ -2,7 +2,8 @@
 
 The services call `case_event` inside their transaction: the in-app notifications are written
 with the change (committed or rolled back with it); email and SMS go out only after the
-commit, and a backend's failure is logged without touching the case.
+commit, and a backend's failure is logged without touching the case; what failed is sent
+again by the clock job until it goes out or its attempts run out (`retry_deliveries`).
 Who hears of what:
 - the applicant (and the person who filed for them), of every change they must know;
 - the department's reviewers and approvers, of a case accepted or deemed accepted;
@@ -13,8 +14,11 @@ Who hears of what:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -22,10 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.enums import Role
-from onewindow.cases.models import Case, Notification
+from onewindow.cases.models import Case, Notification, NotificationDelivery
 from onewindow.cases.notify_backends import configured_backends
 from onewindow.cases.selectors_bundles import case_display_title, case_title_for_applicant
 from onewindow.core.db import Prepared, insert_all
+from onewindow.core.retry import backoff
 
 logger = logging.getLogger("onewindow.notify")
 
@@ -119,18 +124,115 @@ def send_all_external(notifications: list[Notification]) -> None:
 
 
 def send_external(notification: Notification) -> None:
-    """Each configured backend in turn; one failing does not stop the others."""
+    """Each configured backend in turn; one failing does not stop the others, and what it
+    failed to send is kept for the clock job to send again (`retry_deliveries`)."""
     try:
         backends = configured_backends()
     except Exception:
         logger.exception("notify backends could not be loaded")
         return
-    for backend in backends:
+    for path, backend in backends.items():
         try:
             backend.send(notification)
-        except Exception:
+        except Exception as error:
             logger.exception("notify backend %s failed for notification %s",
                              type(backend).__name__, notification.pk)
+            _keep_for_retry(notification, path, error)
+
+
+def _keep_for_retry(notification: Notification, backend: str, error: Exception) -> None:
+    """One row for the clock job, in a statement of its own (the change committed before)."""
+    try:
+        NotificationDelivery.objects.create(
+            notification=notification, backend=backend, last_error=_error_text(error),
+            next_attempt_at=timezone.now() + backoff(1))
+    except Exception:
+        logger.exception("notification %s could not be kept for another try by %s",
+                         notification.pk, backend)
+
+
+def _error_text(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:300]
+
+
+# Longer than any backend may take (EMAIL_TIMEOUT is 10 s): a retry is claimed for this long,
+# so that two runs of the clock job at once never send one message twice.
+LEASE = dt.timedelta(minutes=2)
+
+
+@dataclass
+class RetrySummary:
+    sent: int = 0
+    failed_again: int = 0
+    given_up: int = 0
+    errors: list[int] = field(default_factory=list)  # ids the job itself could not handle
+
+
+def retry_deliveries(*, limit: int = 500) -> RetrySummary:
+    """Send again the messages whose retry is due (the clock job, `onewindow cases tick`).
+
+    Each is claimed first, so several runs at once share them out. One that fails again waits
+    twice as long as before; after `ONEWINDOW_NOTIFY_MAX_ATTEMPTS` attempts in all, or when its
+    backend is no longer configured, it is given up and logged as an error."""
+    summary = RetrySummary()
+    due = list(NotificationDelivery.objects.filter(
+        state=NotificationDelivery.State.PENDING, next_attempt_at__lte=timezone.now(),
+    ).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    if not due:
+        return summary
+    try:
+        backends = configured_backends()
+    except Exception:
+        logger.exception("notify backends could not be loaded: no retries this run")
+        return summary
+    for pk in due:
+        try:
+            state = retry_delivery(pk, backends)
+        except Exception:
+            logger.exception("message retry %s could not be handled", pk)
+            summary.errors.append(pk)
+            continue
+        if state == NotificationDelivery.State.SENT:
+            summary.sent += 1
+        elif state == NotificationDelivery.State.FAILED:
+            summary.given_up += 1
+        elif state == NotificationDelivery.State.PENDING:
+            summary.failed_again += 1
+    return summary
+
+
+def retry_delivery(pk: int, backends: dict) -> str | None:
+    """Send one due retry through its backend; its new state, or None when another run
+    claimed it first."""
+    now = timezone.now()
+    if not NotificationDelivery.objects.filter(
+            pk=pk, state=NotificationDelivery.State.PENDING, next_attempt_at__lte=now,
+    ).update(next_attempt_at=now + LEASE):
+        return None
+    delivery = NotificationDelivery.objects.select_related("notification__user").get(pk=pk)
+    backend = backends.get(delivery.backend)
+    if backend is None:
+        delivery.last_error = "backend no longer configured"
+        delivery.state = NotificationDelivery.State.FAILED
+    else:
+        delivery.attempts += 1
+        try:
+            backend.send(delivery.notification)
+        except Exception as error:
+            delivery.last_error = _error_text(error)
+            if delivery.attempts >= settings.ONEWINDOW_NOTIFY_MAX_ATTEMPTS:
+                delivery.state = NotificationDelivery.State.FAILED
+            else:
+                delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+        else:
+            delivery.state, delivery.sent_at = NotificationDelivery.State.SENT, timezone.now()
+    if delivery.state == NotificationDelivery.State.FAILED:
+        logger.error("notification %s given up by %s after %s attempts: %s",
+                     delivery.notification_id, delivery.backend, delivery.attempts,
+                     delivery.last_error)
+    delivery.save(update_fields=["attempts", "state", "next_attempt_at", "last_error",
+                                 "sent_at"])
+    return delivery.state
 
 
 def notify_users(users, *, verb: str, title: str, body: str = "", link: str = "") -> None:

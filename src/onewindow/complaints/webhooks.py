@@ -27,6 +27,7 @@ from onewindow.complaints import conf
 from onewindow.complaints.enums import DeliveryState
 from onewindow.complaints.models import ServiceRequest, WebhookDelivery, WebhookSubscription
 from onewindow.complaints.records import open311_record, row_of
+from onewindow.core.retry import backoff
 
 logger = logging.getLogger("onewindow.complaints.webhooks")
 LEASE = dt.timedelta(minutes=2)  # a sender's claim on a delivery, longer than any timeout
@@ -51,11 +52,6 @@ def enqueue(request: ServiceRequest, *, event: str, old_state: str) -> list[int]
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     message = str(timestamp).encode() + b"." + body
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8 … minutes after the 1st, 2nd, 3rd … failure, at most a day."""
-    return min(dt.timedelta(minutes=2 ** (attempts - 1)), dt.timedelta(days=1))
 
 
 def _claim(pk: int, now: dt.datetime) -> bool:

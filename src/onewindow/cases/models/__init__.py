@@ -10,7 +10,7 @@ from onewindow.cases.models.handling import (
     ReviewStep,
 )
 from onewindow.cases.models.materials import ProvidedMaterial, SubmittedMaterial
-from onewindow.cases.models.notifications import Notification
+from onewindow.cases.models.notifications import Notification, NotificationDelivery
 from onewindow.cases.models.tolerance import (
     Commitment,
     TolerancePledge,
@@ -20,7 +20,7 @@ from onewindow.cases.models.tolerance import (
 
 __all__ = [
     "Case", "CaseDocument", "CaseNote", "CaseNumberSequence", "ClockPause", "CorrectionItem",
-    "CorrectionRequest", "Escalation", "HelpOffer", "Notification", "ProvidedMaterial",
-    "ReviewStep", "SubmittedMaterial",
+    "CorrectionRequest", "Escalation", "HelpOffer", "Notification", "NotificationDelivery",
+    "ProvidedMaterial", "ReviewStep", "SubmittedMaterial",
 ]
 __all__ += ["Commitment", "ToleratedMaterial", "TolerancePledge", "VerificationTask"]
