@@ -4,6 +4,14 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from onewindow.audit import triggers
+
+
+def reinstall_triggers(apps, schema_editor):
+    """SQLite alters a table by making it anew, which drops its triggers: the append-only
+    guard is put back (on PostgreSQL it stayed, and installing it again changes nothing)."""
+    triggers.install(schema_editor.connection)
+
 
 class Migration(migrations.Migration):
 
@@ -13,6 +21,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Undone last when the migration is reversed: the guard outlives the table's remaking.
+        migrations.RunPython(migrations.RunPython.noop, reinstall_triggers),
         migrations.AlterField(
             model_name='auditevent',
             name='actor',
@@ -27,4 +37,5 @@ class Migration(migrations.Migration):
             model_name='auditevent',
             constraint=models.UniqueConstraint(fields=('hash',), name='audit_event_hash_unique'),
         ),
+        migrations.RunPython(reinstall_triggers, migrations.RunPython.noop),
     ]
