@@ -108,21 +108,6 @@ def audit_deferred():
         _flush(connection)
 
 
-def insert_with_events(rows: list) -> None:
-    """Insert `rows` (unsaved instances of one model) with the audit events that the enclosing
-    `audit_deferred()` block holds back: on PostgreSQL in the statement that appends them, one
-    round trip less for each move that also writes rows (a case's notifications); elsewhere,
-    or outside such a block, at once. Either way the rows are written, and their primary keys
-    set, before the transaction commits; held back, they go with a savepoint rolled back."""
-    if not rows:
-        return
-    connection = connections[AuditEvent.objects.db]
-    if connection.vendor == "postgresql" and getattr(connection, "_audit_deferring", 0):
-        transaction.on_commit(_DeferredRows(rows), using=connection.alias)
-    else:
-        insert_all(rows)
-
-
 class _Deferred:
     """An event held back by `audit_deferred`, waiting in the transaction's on-commit list."""
 
@@ -137,40 +122,18 @@ class _Deferred:
             _chain(connections[AuditEvent.objects.db], [self.event])
 
 
-class _DeferredRows:
-    """Rows held back by `insert_with_events`, waiting in the on-commit list like the events."""
-
-    def __init__(self, rows: list):
-        self.rows = rows
-        self.__qualname__ = "insert_with_events"
-
-    def __call__(self) -> None:  # after the commit: `_flush` takes written rows off the list
-        logger.error("%s %s rows were held back past their commit; inserted late",
-                     len(self.rows), type(self.rows[0]).__name__)
-        with transaction.atomic(using=AuditEvent.objects.db):
-            insert_all(self.rows)
-
-
 def _flush(connection) -> None:
     """Append the held-back events still in the transaction (Django drops a rolled-back
-    savepoint's on-commit callbacks) with the rows held back with them, then take both off
-    the list: they are rows now."""
+    savepoint's on-commit callbacks), then take them off the list: they are rows now."""
     waiting = [func for _sids, func, _robust in connection.run_on_commit
-               if isinstance(func, (_Deferred, _DeferredRows))]
-    if not waiting:
-        return
-    events = [w.event for w in waiting if isinstance(w, _Deferred)]
-    riders = [w.rows for w in waiting if isinstance(w, _DeferredRows)]
-    if events:
-        _chain(connection, events, riders)
-    else:
-        for rows in riders:
-            insert_all(rows)
-    connection.run_on_commit = [entry for entry in connection.run_on_commit
-                                if not isinstance(entry[1], (_Deferred, _DeferredRows))]
+               if isinstance(func, _Deferred)]
+    if waiting:
+        _chain(connection, [w.event for w in waiting])
+        connection.run_on_commit = [entry for entry in connection.run_on_commit
+                                    if not isinstance(entry[1], _Deferred)]
 
 
-def _chain(connection, events: list[AuditEvent], riders: list[list] = ()) -> None:
+def _chain(connection, events: list[AuditEvent]) -> None:
     """Link `events` (in order) to the chain and to their objects' chains, and insert them.
     The first read locks the head (PostgreSQL; SQLite's write lock is the file's)."""
     first = events[0]
@@ -184,7 +147,7 @@ def _chain(connection, events: list[AuditEvent], riders: list[list] = ()) -> Non
         key = (event.object_type, event.object_id)
         event.prev_object_hash, event.prev_hash = last_for[key], last_hash
         event.hash = last_for[key] = last_hash = event.compute_hash()
-    _append(connection, events, riders)
+    _append(connection, events)
 
 
 class _Head(NamedTuple):
@@ -223,44 +186,25 @@ def _last_for_objects(connection, keys: list[tuple[str, str]]) -> dict[tuple[str
     return {key: found or GENESIS for key, found in zip(keys, hashes, strict=True)}
 
 
-def _append(connection, events: list[AuditEvent], riders: list[list] = ()) -> None:
+def _append(connection, events: list[AuditEvent]) -> None:
     """Insert `events`, already linked, and move the head to the last: on PostgreSQL in one
-    statement, with the rows held back to go with them (`insert_with_events`); on SQLite,
-    whose writers queue on the file anyway, one after the other."""
+    statement; on SQLite, whose writers queue on the file anyway, in two."""
     move_head = _sql(connection.vendor).move_head
     head = [events[-1].hash, len(events)]
     if connection.vendor != "postgresql":
-        for rows in [events, *riders]:
-            insert_all(rows)
+        insert_all(events)
         with connection.cursor() as cursor:
             cursor.execute(move_head, head)
         return
     insert, params = insert_statement(events, connection)
-    params += head
-    shapes = []
-    for rows in riders:
-        rider, rider_params = insert_statement(rows, connection)
-        shapes.append((rider, type(rows[0])._meta.pk.column))
-        params += rider_params
     with connection.cursor() as cursor:
-        cursor.execute(_insert_and_move(insert, move_head, tuple(shapes)), params)
-        ids: list[list] = [[] for _ in range(len(riders) + 1)]
-        for which, pk in cursor.fetchall():
-            ids[which].append(pk)
-    for rows, keys in zip([events, *riders], ids, strict=True):
-        inserted(rows, keys, connection)
+        cursor.execute(_insert_and_move(insert, move_head), params + head)
+        inserted(events, [row[0] for row in cursor.fetchall()], connection)
 
 
 @cache
-def _insert_and_move(insert: str, move_head: str, riders: tuple[tuple[str, str], ...]) -> str:
-    """One statement: the events' insert, the head's move and each rider's insert, returning
-    (0 for the events or the rider's number, key) in the order the rows were given."""
-    parts = [f"e AS ({insert})", f"h AS ({move_head})"]
-    keys = ["SELECT 0, id FROM e"]
-    for number, (rider, pk) in enumerate(riders, start=1):
-        parts.append(f"r{number} AS ({rider})")
-        keys.append(f'SELECT {number}, "{pk}" FROM r{number}')
-    return f"WITH {', '.join(parts)} {' UNION ALL '.join(keys)} ORDER BY 1, 2"
+def _insert_and_move(insert: str, move_head: str) -> str:
+    return f"WITH e AS ({insert}), h AS ({move_head}) SELECT id FROM e ORDER BY id"
 
 
 class _Statements(NamedTuple):

@@ -26,11 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.enums import Role
-from onewindow.audit.services import insert_with_events
 from onewindow.cases.models import Case, Notification, NotificationDelivery
 from onewindow.cases.notify_backends import configured_backends
 from onewindow.cases.selectors_bundles import case_display_title, case_title_for_applicant
-from onewindow.core.db import Prepared
+from onewindow.core.db import Prepared, insert_all
 from onewindow.core.retry import backoff
 
 logger = logging.getLogger("onewindow.notify")
@@ -73,8 +72,7 @@ def case_event(case: Case, event: str, *,
                escalation_id: int | None = None) -> list[Notification]:
     """Tell whoever must know of `event` on `case` (the locked instance the service holds).
 
-    The in-app notifications are written in the caller's transaction (on PostgreSQL in the
-    statement that appends its audit events, `insert_with_events`): they become
+    The in-app notifications are written now, in the caller's transaction: they become
     visible when the change commits and vanish with it when it rolls back, so nobody is told
     of a change that did not happen and no change is left untold. The external backends
     (email, SMS) get them only after the commit; a failure there is logged, never raised.
@@ -84,8 +82,7 @@ def case_event(case: Case, event: str, *,
         return []
     if event in ESCALATION_EVENTS and escalation_id is None:
         return []
-    notifications = build(case, event, escalation_id=escalation_id)
-    insert_with_events(notifications)  # with the move's audit events, in one statement
+    notifications = insert_all(build(case, event, escalation_id=escalation_id))
     if notifications:
         transaction.on_commit(lambda: send_all_external(notifications), robust=True)
     return notifications
