@@ -266,6 +266,26 @@ def test_notify_retry_claimed_by_another_run_is_not_sent_twice(
     assert flaky.sent == [delivery.notification_id]
 
 
+def test_notify_retries_listed_in_the_admin_for_a_superuser_to_cancel_not_edit(
+        client, zone, submitted, flaky, make_user, django_capture_on_commit_callbacks):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    admin_user = make_user(role="system_admin", is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:cases_notificationdelivery_changelist") + "?state=pending")
+    assert page.status_code == 200 and page.content.decode().count("FlakyBackend") >= 3
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    model_admin = site._registry[NotificationDelivery]
+    delivery = NotificationDelivery.objects.first()
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, delivery)
+    assert model_admin.has_delete_permission(request, delivery)  # a pending one is cancelled
+
+
 def test_notify_message_sent_at_once_leaves_no_retry_row(
         zone, submitted, settings, django_capture_on_commit_callbacks):
     settings.ONEWINDOW_NOTIFY_BACKENDS = ["tests.cases.test_notify.RecordingBackend"]

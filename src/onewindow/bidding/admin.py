@@ -15,6 +15,7 @@ from onewindow.bidding.models import (
     Tender,
     Venue,
 )
+from onewindow.core.admin import ReadOnlyAdmin
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -52,17 +53,6 @@ class ExpertAdmin(AuditedAdmin):
     list_filter = ["city", "specialities", "punished", "is_active"]
     search_fields = ["user__last_name", "user__first_name", "organisation"]
     inlines = [RelationInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Tender)

@@ -3,6 +3,7 @@
 
 from django.contrib import admin
 
+from onewindow.core.admin import ReadOnlyAdmin
 from onewindow.feedback.models import (
     FollowUpCall,
     Rating,
@@ -13,19 +14,8 @@ from onewindow.feedback.models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Rating)
-class RatingAdmin(ReadOnly):
+class RatingAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "title", "level", "rater", "department", "window", "clerk",
                     "created_at", "change_count")
     list_filter = ("level", "kind", "channel", "department")
@@ -33,10 +23,10 @@ class RatingAdmin(ReadOnly):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ReadOnly):
+class RectificationAdmin(ReadOnlyAdmin):
     list_display = ("id", "department", "state", "opened_on", "due_on", "escalated_at",
                     "return_count")
     list_filter = ("state", "department")
 
 
-admin.site.register([RatingInvitation, FollowUpCall, SurveyImport, SurveyResult], ReadOnly)
+admin.site.register([RatingInvitation, FollowUpCall, SurveyImport, SurveyResult], ReadOnlyAdmin)

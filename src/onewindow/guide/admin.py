@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.admin import AuditedAdmin
+from onewindow.core.admin import ReadOnlyAdmin
 from onewindow.guide.models import QueryLog, Scenario, ScenarioStep, Synonym
 
 
@@ -49,18 +50,10 @@ class NoClickFilter(admin.SimpleListFilter):
 
 
 @admin.register(QueryLog)
-class QueryLogAdmin(admin.ModelAdmin):
+class QueryLogAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "query", "channel", "top_score", "clicked_item", "rating"]
     list_filter = [NoClickFilter, "rating", "channel"]
     search_fields = ["query"]
     date_hierarchy = "created_at"
     list_select_related = ["clicked_item"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    deletable = True
