@@ -254,6 +254,43 @@ def test_notify_retry_of_a_backend_no_longer_configured_is_given_up(
     assert set(NotificationDelivery.objects.values_list("state", flat=True)) == {"failed"}
 
 
+def test_notify_retry_to_a_user_closed_meanwhile_is_given_up(
+        zone, submitted, flaky, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    zone.applicant.is_active = False
+    zone.applicant.save()
+    _due_now()
+    flaky.down = False
+    summary = jobs.tick().deliveries
+    assert (summary.sent, summary.given_up) == (2, 1)  # the two reviewers, not the applicant
+    closed = NotificationDelivery.objects.get(notification__user=zone.applicant)
+    assert (closed.state, closed.last_error) == ("failed", "user no longer active")
+    assert closed.notification_id not in flaky.sent
+
+
+def test_notify_a_single_attempt_configured_keeps_the_failure_without_retrying(
+        zone, submitted, flaky, settings, django_capture_on_commit_callbacks):
+    settings.ONEWINDOW_NOTIFY_MAX_ATTEMPTS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    assert set(NotificationDelivery.objects.values_list("state", "attempts")) == {("failed", 1)}
+    _due_now()
+    assert jobs.tick().deliveries == notify.RetrySummary()
+
+
+def test_notify_retries_that_cannot_start_fail_the_clock_job(
+        zone, submitted, flaky, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    _due_now()
+    settings.ONEWINDOW_NOTIFY_BACKENDS = ["tests.cases.test_notify.NoSuchBackend"]
+    summary = jobs.tick()
+    assert summary.failures == ["message retry start"]  # `cases tick` exits non-zero
+    assert set(NotificationDelivery.objects.values_list("state", "attempts")) == {
+        ("pending", 1)}  # left for a later run
+
+
 def test_notify_retry_claimed_by_another_run_is_not_sent_twice(
         zone, submitted, flaky, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):

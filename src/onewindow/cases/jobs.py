@@ -82,7 +82,7 @@ def tick() -> TickSummary:
     end_lapsed_tolerance(summary)
     escalate_overdue_verifications(summary)
     summary.deliveries = notify.retry_deliveries()
-    summary.failures += [f"message retry {pk}" for pk in summary.deliveries.errors]
+    summary.failures += [f"message retry {what}" for what in summary.deliveries.errors]
     return summary
 
 

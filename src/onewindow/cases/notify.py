@@ -142,10 +142,13 @@ def send_external(notification: Notification) -> None:
 
 def _keep_for_retry(notification: Notification, backend: str, error: Exception) -> None:
     """One row for the clock job, in a statement of its own (the change committed before)."""
+    given_up = settings.ONEWINDOW_NOTIFY_MAX_ATTEMPTS <= 1  # that was the only attempt
     try:
         NotificationDelivery.objects.create(
             notification=notification, backend=backend, last_error=_error_text(error),
-            next_attempt_at=timezone.now() + backoff(1))
+            next_attempt_at=timezone.now() + backoff(1),
+            state=NotificationDelivery.State.FAILED if given_up
+            else NotificationDelivery.State.PENDING)
     except Exception:
         logger.exception("notification %s could not be kept for another try by %s",
                          notification.pk, backend)
@@ -165,32 +168,32 @@ class RetrySummary:
     sent: int = 0
     failed_again: int = 0
     given_up: int = 0
-    errors: list[int] = field(default_factory=list)  # ids the job itself could not handle
+    errors: list[str] = field(default_factory=list)  # what the job itself could not handle
 
 
 def retry_deliveries(*, limit: int = 500) -> RetrySummary:
     """Send again the messages whose retry is due (the clock job, `onewindow cases tick`).
 
     Each is claimed first, so several runs at once share them out. One that fails again waits
-    twice as long as before; after `ONEWINDOW_NOTIFY_MAX_ATTEMPTS` attempts in all, or when its
-    backend is no longer configured, it is given up and logged as an error."""
+    twice as long as before; after `ONEWINDOW_NOTIFY_MAX_ATTEMPTS` attempts in all, when its
+    backend is no longer configured or when its user's account was closed meanwhile, it is
+    given up and logged as an error."""
     summary = RetrySummary()
-    due = list(NotificationDelivery.objects.filter(
-        state=NotificationDelivery.State.PENDING, next_attempt_at__lte=timezone.now(),
-    ).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
-    if not due:
-        return summary
     try:
-        backends = configured_backends()
+        due = list(NotificationDelivery.objects.filter(
+            state=NotificationDelivery.State.PENDING, next_attempt_at__lte=timezone.now(),
+        ).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+        backends = configured_backends() if due else {}
     except Exception:
-        logger.exception("notify backends could not be loaded: no retries this run")
+        logger.exception("message retries could not start: none this run")
+        summary.errors.append("start")
         return summary
     for pk in due:
         try:
             state = retry_delivery(pk, backends)
         except Exception:
             logger.exception("message retry %s could not be handled", pk)
-            summary.errors.append(pk)
+            summary.errors.append(str(pk))
             continue
         if state == NotificationDelivery.State.SENT:
             summary.sent += 1
@@ -211,8 +214,10 @@ def retry_delivery(pk: int, backends: dict) -> str | None:
         return None
     delivery = NotificationDelivery.objects.select_related("notification__user").get(pk=pk)
     backend = backends.get(delivery.backend)
-    if backend is None:
-        delivery.last_error = "backend no longer configured"
+    if backend is None or not delivery.notification.user.is_active:
+        # Nobody is told through a channel taken out, nor once their account is closed.
+        delivery.last_error = ("backend no longer configured" if backend is None
+                               else "user no longer active")
         delivery.state = NotificationDelivery.State.FAILED
     else:
         delivery.attempts += 1

@@ -5,7 +5,8 @@ from django.contrib import admin
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records the services keep (audited, or the log of a job): the admin lists and opens them
-    and never adds, changes or deletes one. `deletable = True` lets a superuser delete."""
+    and never adds, changes or deletes one. `deletable = True` lets whoever has the model's
+    delete permission delete (a superuser has it)."""
 
     deletable = False
 

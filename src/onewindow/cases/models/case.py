@@ -44,7 +44,8 @@ class CaseNumberSequence(models.Model):
 
 class Case(models.Model):
     # Unique by a constraint in Meta, not `unique=True`: that would add a second index on
-    # PostgreSQL (varchar_pattern_ops, for LIKE) that no query uses and every insert writes.
+    # PostgreSQL (varchar_pattern_ops, for LIKE) that every insert writes and only the year's
+    # first submission would use (`applying._create_sequence` looks up the year's numbers).
     number = models.CharField(_("办件编号"), max_length=20, null=True, blank=True)
     query_code = models.CharField(_("查询码"), max_length=8, blank=True)
     # Null only for a bundle's parent case, which decides nothing itself (see `bundle`).

@@ -42,7 +42,8 @@ class NotificationDelivery(models.Model):
         FAILED = "failed", _("已放弃")
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
-                                     related_name="deliveries", verbose_name=_("消息"))
+                                     related_name="deliveries", db_index=False,
+                                     verbose_name=_("消息"))  # the unique constraint leads
     backend = models.CharField(_("发送方式"), max_length=200)  # the backend's dotted path
     state = models.CharField(_("状态"), max_length=8, choices=State.choices,
                              default=State.PENDING)
