@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/lifecycle.py [--cases 200] [--breakdown]
                                         [--pg postgres://postgres@127.0.0.1:5432]
+    .venv/bin/python bench/lifecycle.py --against REV [--pairs 3] [--cases 200]
+
+The second form runs commit REV and this working tree in turn on PostgreSQL (see `compare`).
 
 Runs on a throwaway SQLite file, then on a throwaway PostgreSQL database (skipped with a note
 when no server answers), and prints beside the PostgreSQL figures `pgbench`'s TPS (built-in
@@ -34,6 +37,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 
 from benchenv import pg_arguments, sqlite_then_postgres_main
@@ -266,8 +270,68 @@ def pgbench_drop(server: str) -> None:
 def main() -> None:
     if shutil.which("pgbench") is None:
         print("pgbench not installed (apt-get install postgresql-client): no ratio printed")
+    against = _option_value("--against")
+    if against:
+        compare(against)
+        return
     sqlite_then_postgres_main(__file__, run, option="cases", default=200,
                               database="onewindow_bench_lifecycle", flags=("breakdown",))
+
+
+# --- two commits in turn ----------------------------------------------------------------------
+def compare(rev: str) -> None:
+    """`--against REV [--pairs 3] [--cases N] [--pg URL]`: the PostgreSQL run of commit REV (from
+    a temporary git worktree, with this checkout's virtualenv) and of this working tree, one
+    after the other, `--pairs` times, each printing its median ratio to pgbench; then the
+    median of each side's. A change is told apart from the machine's drift only this way: two
+    runs minutes apart differ by several points with the same code."""
+    import tempfile
+
+    from benchenv import ROOT
+
+    pairs = int(_option_value("--pairs") or 3)
+    cases = _option_value("--cases") or "200"
+    server = _option_value("--pg") or "postgres://postgres@127.0.0.1:5432"
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = os.path.join(tmp, "tree")
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", tree,
+                        rev], check=True)
+        try:
+            sides = {rev: os.path.join(tree, "bench", "lifecycle.py"),
+                     "working tree": os.path.join(str(ROOT), "bench", "lifecycle.py")}
+            found: dict[str, list[float]] = {label: [] for label in sides}
+            for pair in range(pairs):
+                for label, script in sides.items():
+                    ratio = _ratio_of_one_run(script, cases, server)
+                    found[label].append(ratio)
+                    print(f"pair {pair + 1}, {label}: median ratio {ratio:.1f} %", flush=True)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", tree],
+                           check=True)
+    for label, ratios in found.items():
+        print(f"{label}: {' '.join(f'{r:.1f}' for r in ratios)}; median of the runs "
+              f"{statistics.median(ratios):.1f} %")
+
+
+def _ratio_of_one_run(script: str, cases: str, server: str) -> float:
+    database = "onewindow_bench_lifecycle_compare"
+    base = pg_arguments(server)
+    subprocess.run(["dropdb", *base, "--if-exists", "--force", database], check=True,
+                   capture_output=True)
+    subprocess.run(["createdb", *base, database], check=True)
+    out = subprocess.run([sys.executable, script, "--child", "--cases", cases,
+                          "--database-url", f"{server.rstrip('/')}/{database}"],
+                         check=True, capture_output=True, text=True).stdout
+    subprocess.run(["dropdb", *base, database], check=True)
+    found = re.search(r"median ([0-9.]+) %", out)
+    if found is None:
+        raise SystemExit(f"{script} printed no ratio:\n{out}")
+    return float(found.group(1))
+
+
+def _option_value(name: str) -> str | None:
+    args = sys.argv[1:]
+    return args[args.index(name) + 1] if name in args[:-1] else None
 
 
 if __name__ == "__main__":
