@@ -70,16 +70,22 @@ def _run_on_sqlite_then_postgres(script: str, child_args: list[str], pg_server: 
     when no server answers."""
     me = [sys.executable, script, "--child", *child_args]
     subprocess.run(me, check=True)
-    base = pg_arguments(pg_server)
-    if subprocess.run(["pg_isready", *base], capture_output=True).returncode != 0:
+    if subprocess.run(["pg_isready", *pg_arguments(pg_server)],
+                      capture_output=True).returncode != 0:
         print(f"PostgreSQL at {pg_server} not reachable: skipped")
         return None
+    url = fresh_database(pg_server, database)
+    subprocess.run([*me, "--database-url", url], check=True)
+    return url
+
+
+def fresh_database(pg_server: str, database: str) -> str:
+    """An empty database `database` at `pg_server` (dropped first if it exists); its URL."""
+    base = pg_arguments(pg_server)
     subprocess.run(["dropdb", *base, "--if-exists", "--force", database], check=True,
                    capture_output=True)
     subprocess.run(["createdb", *base, database], check=True)
-    url = f"{pg_server.rstrip('/')}/{database}"
-    subprocess.run([*me, "--database-url", url], check=True)
-    return url
+    return f"{pg_server.rstrip('/')}/{database}"
 
 
 def _in_child(database_url: str | None, body) -> None:

@@ -40,7 +40,7 @@ import subprocess
 import sys
 import time
 
-from benchenv import pg_arguments, sqlite_then_postgres_main
+from benchenv import fresh_database, pg_arguments, sqlite_then_postgres_main
 
 MOVES_WITHOUT_DOCUMENT = ("submit", "claim", "start_review", "complete", "deliver")
 
@@ -270,28 +270,32 @@ def pgbench_drop(server: str) -> None:
 def main() -> None:
     if shutil.which("pgbench") is None:
         print("pgbench not installed (apt-get install postgresql-client): no ratio printed")
-    against = _option_value("--against")
-    if against:
-        compare(against)
+    if "--against" in sys.argv:
+        compare()
         return
     sqlite_then_postgres_main(__file__, run, option="cases", default=200,
                               database="onewindow_bench_lifecycle", flags=("breakdown",))
 
 
 # --- two commits in turn ----------------------------------------------------------------------
-def compare(rev: str) -> None:
+def compare() -> None:
     """`--against REV [--pairs 3] [--cases N] [--pg URL]`: the PostgreSQL run of commit REV (from
     a temporary git worktree, with this checkout's virtualenv) and of this working tree, one
     after the other, `--pairs` times, each printing its median ratio to pgbench; then the
     median of each side's. A change is told apart from the machine's drift only this way: two
     runs minutes apart differ by several points with the same code."""
+    import argparse
     import tempfile
 
     from benchenv import ROOT
 
-    pairs = int(_option_value("--pairs") or 3)
-    cases = _option_value("--cases") or "200"
-    server = _option_value("--pg") or "postgres://postgres@127.0.0.1:5432"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--against", required=True, metavar="REV")
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--cases", default="200")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    args = parser.parse_args()
+    rev, pairs, cases, server = args.against, args.pairs, args.cases, args.pg
     with tempfile.TemporaryDirectory() as tmp:
         tree = os.path.join(tmp, "tree")
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", tree,
@@ -315,23 +319,14 @@ def compare(rev: str) -> None:
 
 def _ratio_of_one_run(script: str, cases: str, server: str) -> float:
     database = "onewindow_bench_lifecycle_compare"
-    base = pg_arguments(server)
-    subprocess.run(["dropdb", *base, "--if-exists", "--force", database], check=True,
-                   capture_output=True)
-    subprocess.run(["createdb", *base, database], check=True)
     out = subprocess.run([sys.executable, script, "--child", "--cases", cases,
-                          "--database-url", f"{server.rstrip('/')}/{database}"],
+                          "--database-url", fresh_database(server, database)],
                          check=True, capture_output=True, text=True).stdout
-    subprocess.run(["dropdb", *base, database], check=True)
+    subprocess.run(["dropdb", *pg_arguments(server), database], check=True)
     found = re.search(r"median ([0-9.]+) %", out)
     if found is None:
         raise SystemExit(f"{script} printed no ratio:\n{out}")
     return float(found.group(1))
-
-
-def _option_value(name: str) -> str | None:
-    args = sys.argv[1:]
-    return args[args.index(name) + 1] if name in args[:-1] else None
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ Who hears of what:
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
@@ -30,7 +29,7 @@ from onewindow.cases.models import Case, Notification, NotificationDelivery
 from onewindow.cases.notify_backends import configured_backends
 from onewindow.cases.selectors_bundles import case_display_title, case_title_for_applicant
 from onewindow.core.db import Prepared, insert_all
-from onewindow.core.retry import backoff
+from onewindow.core.retry import backoff, claim
 
 logger = logging.getLogger("onewindow.notify")
 
@@ -158,11 +157,6 @@ def _error_text(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:300]
 
 
-# Longer than any backend may take (EMAIL_TIMEOUT is 10 s): a retry is claimed for this long,
-# so that two runs of the clock job at once never send one message twice.
-LEASE = dt.timedelta(minutes=2)
-
-
 @dataclass
 class RetrySummary:
     sent: int = 0
@@ -207,10 +201,9 @@ def retry_deliveries(*, limit: int = 500) -> RetrySummary:
 def retry_delivery(pk: int, backends: dict) -> str | None:
     """Send one due retry through its backend; its new state, or None when another run
     claimed it first."""
-    now = timezone.now()
-    if not NotificationDelivery.objects.filter(
-            pk=pk, state=NotificationDelivery.State.PENDING, next_attempt_at__lte=now,
-    ).update(next_attempt_at=now + LEASE):
+    waiting = NotificationDelivery.objects.filter(pk=pk,
+                                                  state=NotificationDelivery.State.PENDING)
+    if not claim(waiting, timezone.now()):
         return None
     delivery = NotificationDelivery.objects.select_related("notification__user").get(pk=pk)
     backend = backends.get(delivery.backend)

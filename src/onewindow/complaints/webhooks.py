@@ -12,7 +12,6 @@ HMAC-SHA256 with the subscription's secret of "<timestamp>.<body>".
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -27,10 +26,9 @@ from onewindow.complaints import conf
 from onewindow.complaints.enums import DeliveryState
 from onewindow.complaints.models import ServiceRequest, WebhookDelivery, WebhookSubscription
 from onewindow.complaints.records import open311_record, row_of
-from onewindow.core.retry import backoff
+from onewindow.core.retry import backoff, claim
 
 logger = logging.getLogger("onewindow.complaints.webhooks")
-LEASE = dt.timedelta(minutes=2)  # a sender's claim on a delivery, longer than any timeout
 
 
 def enqueue(request: ServiceRequest, *, event: str, old_state: str) -> list[int]:
@@ -54,17 +52,10 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _claim(pk: int, now: dt.datetime) -> bool:
-    """Take the delivery for this process (several processes may run the tick)."""
-    return WebhookDelivery.objects.filter(
-        pk=pk, state=DeliveryState.PENDING, next_attempt_at__lte=now,
-    ).update(next_attempt_at=now + LEASE) == 1
-
-
 def deliver(pk: int) -> str | None:
     """Send one pending, due delivery; return its new state, or None if not ours to send."""
     now = timezone.now()
-    if not _claim(pk, now):
+    if not claim(WebhookDelivery.objects.filter(pk=pk, state=DeliveryState.PENDING), now):
         return None
     delivery = WebhookDelivery.objects.select_related("subscription").get(pk=pk)
     body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()
