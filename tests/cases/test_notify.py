@@ -13,6 +13,7 @@ from onewindow.cases.enums import CaseState
 from onewindow.cases.errors import IllegalTransition
 from onewindow.cases.models import Notification, NotificationDelivery
 from onewindow.cases.notify_backends import NotifyBackend
+from onewindow.core.retry import claim
 from tests.cases.conftest import reload
 from tests.factories import UserFactory
 
@@ -298,6 +299,11 @@ def test_notify_retry_claimed_by_another_run_is_not_sent_twice(
     _due_now()
     flaky.down = False
     delivery = NotificationDelivery.objects.first()
+    waiting = NotificationDelivery.objects.filter(pk=delivery.pk, state="pending")
+    assert claim(waiting, timezone.now())  # another run of the job took it first
+    assert notify.retry_delivery(delivery.pk, {FLAKY: FlakyBackend()}) is None
+    assert flaky.sent == []
+    _due_now()  # that run's claim ran out (it died): the message is due again
     assert notify.retry_delivery(delivery.pk, {FLAKY: FlakyBackend()}) == "sent"
     assert notify.retry_delivery(delivery.pk, {FLAKY: FlakyBackend()}) is None
     assert flaky.sent == [delivery.notification_id]
@@ -313,7 +319,7 @@ def test_notify_retries_listed_in_the_admin_for_a_superuser_to_cancel_not_edit(
     admin_user = make_user(role="system_admin", is_superuser=True, is_staff=True)
     client.force_login(admin_user)
     page = client.get(reverse("admin:cases_notificationdelivery_changelist") + "?state=pending")
-    assert page.status_code == 200 and page.content.decode().count("FlakyBackend") >= 3
+    assert page.status_code == 200 and page.context["cl"].result_count == 3
     request = RequestFactory().get("/")
     request.user = admin_user
     model_admin = site._registry[NotificationDelivery]

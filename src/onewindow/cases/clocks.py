@@ -59,19 +59,21 @@ class Clock:
 
 def pause_spans(case, kind: str, *, until: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
     """The case's pauses of `kind` as (start, end) spans; an open pause ends `until`."""
-    end = until or today()
-    return [(p.started_on, p.ended_on or max(end, p.started_on))
-            for p in _pauses(case) if p.kind == kind]
+    return _spans([p for p in _pauses(case) if p.kind == kind], until)
 
 
 def decision_pause_spans(case, *, until: dt.date | None = None,
                          pauses: list[ClockPause] | None = None) -> list[tuple[dt.date, dt.date]]:
     """The spans the legal and promised clocks stand still: special procedures (Art. 45); on a
     bundle's parent, each of its pauses (every open part waiting, `bundles._sync_clock`)."""
+    return _spans([p for p in (_pauses(case) if pauses is None else pauses)
+                   if case.is_bundle_parent or p.kind == PauseKind.SPECIAL_PROCEDURE], until)
+
+
+def _spans(pauses: list[ClockPause], until: dt.date | None) -> list[tuple[dt.date, dt.date]]:
+    """(start, end) of each pause; one still open ends `until` (today by default)."""
     end = until or today()
-    return [(p.started_on, p.ended_on or max(end, p.started_on))
-            for p in (_pauses(case) if pauses is None else pauses)
-            if case.is_bundle_parent or p.kind == PauseKind.SPECIAL_PROCEDURE]
+    return [(p.started_on, p.ended_on or max(end, p.started_on)) for p in pauses]
 
 
 def open_pause(case, pauses: list[ClockPause] | None = None) -> ClockPause | None:

@@ -17,6 +17,7 @@ from onewindow.core.db import insert_all
 from onewindow.decisions.engine import Result, compile_table
 from onewindow.decisions.errors import DecisionForbidden, VersionImmutable, VersionSuperseded
 from onewindow.decisions.models import DecisionRecord, DecisionTable, DecisionTableVersion
+from onewindow.decisions.selectors import version_in_force
 
 
 def _require(actor) -> None:
@@ -88,12 +89,10 @@ def version_publish(*, actor, version_id: int) -> DecisionTableVersion:
     Raises TableInvalid (every problem, "第N行：…") and publishes nothing when it is wrong."""
     _require(actor)
     version = _lock(version_id)
-    newer = (DecisionTableVersion.objects.filter(table_id=version.table_id,
-                                                 number__gt=version.number,
-                                                 published_at__isnull=False)
-             .order_by("-number").first())
-    if newer is not None:  # the newest published version decides: this one never would
-        raise VersionSuperseded(version, newer)
+    in_force = version_in_force(version.table.item_id)
+    if in_force is not None and in_force.number > version.number:
+        # The newest published version decides: this one never would.
+        raise VersionSuperseded(version, in_force)
     compile_table(version.hit_policy, version.inputs, version.rows)
     version.published_at = timezone.now()
     version.published_by = actor if _is_user(actor) else None

@@ -159,11 +159,10 @@ def _new_pledge(case, **fields) -> TolerancePledge:
 def _refuse_blacklisted(case) -> None:
     if not blacklisted(case):
         return
-    if case.enterprise_id:
-        raise CaseInputError(_("申请企业“%(name)s”已被列入失信黑名单，依规不适用容缺受理，"
-                               "请补齐全部材料后按一般程序办理。") % {"name": case.enterprise.name})
-    raise CaseInputError(_("申请人“%(name)s”已被列入失信黑名单，依规不适用容缺受理，"
-                           "请补齐全部材料后按一般程序办理。") % {"name": case.applicant})
+    who = (_("申请企业“%(name)s”") % {"name": case.enterprise.name} if case.enterprise_id
+           else _("申请人“%(name)s”") % {"name": case.applicant})
+    raise CaseInputError(_("%(who)s已被列入失信黑名单，依规不适用容缺受理，"
+                           "请补齐全部材料后按一般程序办理。") % {"who": who})
 
 
 # --- acceptance ---------------------------------------------------------------------------------
@@ -184,8 +183,9 @@ def case_accept_with_tolerance(*, actor, case_id: int, missing: list[int],
         if pledge is None:
             raise CaseInputError(_("容缺受理须先由申请人签署容缺承诺书（网上签署，或在窗口签署纸质"
                                    "承诺书后由窗口录入）。"))
-        own = dict(dues or {})
-        strays = [pk for pk in own if pk not in {r.pk for r in owed}]
+        own = dues or {}
+        owed_ids = {r.pk for r in owed}
+        strays = [pk for pk in own if pk not in owed_ids]
         if strays:
             raise CaseInputError(_("补交期限所指的材料（编号 %(ids)s）不在本次容缺的材料之中。")
                                  % {"ids": "、".join(str(pk) for pk in strays)})

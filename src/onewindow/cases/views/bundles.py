@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -204,6 +205,7 @@ def detail(request, pk: int):
 
 
 def _parent_context(parent) -> dict:
+    prefetch_related_objects([parent], "pauses")  # read by the clocks and the next step: once
     spec = parent_form_spec(parent)
     return {
         "case": parent, "bundle": parent.bundle, "badge": progress.state_badge(parent),

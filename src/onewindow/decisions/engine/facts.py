@@ -69,10 +69,10 @@ def _applicant_credit_status(case, today):
     return case.applying_party.credit_status
 
 
+CREDIT_CHOICES = tuple((c.value, c.label) for c in CreditStatus)
 PLATFORM_FACTS: dict[str, PlatformFact] = {f.key: f for f in (
     PlatformFact("enterprise.credit_status", gettext_lazy("企业信用状态"), InputType.ENUM,
-                 _enterprise_attr("credit_status"),
-                 choices=tuple((c.value, c.label) for c in CreditStatus)),
+                 _enterprise_attr("credit_status"), choices=CREDIT_CHOICES),
     PlatformFact("enterprise.industry", gettext_lazy("企业所属行业"), InputType.STRING,
                  _enterprise_attr("industry")),
     PlatformFact("enterprise.established_on", gettext_lazy("企业成立日期"), InputType.DATE,
@@ -82,8 +82,7 @@ PLATFORM_FACTS: dict[str, PlatformFact] = {f.key: f for f in (
     PlatformFact("applicant.is_enterprise", gettext_lazy("以企业名义申请"), InputType.BOOLEAN,
                  _applies_as_enterprise),
     PlatformFact("applicant.credit_status", gettext_lazy("申请人信用状态（企业或个人）"),
-                 InputType.ENUM, _applicant_credit_status,
-                 choices=tuple((c.value, c.label) for c in CreditStatus)),
+                 InputType.ENUM, _applicant_credit_status, choices=CREDIT_CHOICES),
     PlatformFact("case.received_on", gettext_lazy("收件日期"), InputType.DATE,
                  lambda case, today: case.received_on),
 )}
