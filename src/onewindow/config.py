@@ -148,6 +148,7 @@ class Config:
     clock_yellow_share: float
     channel_layer_url: str
     notify_max_attempts: int
+    notify_queue: bool
     rating_change_days: int
     rectification_days: int
     rating_reminder_days: int
@@ -180,6 +181,7 @@ class Config:
             notify_backends=env_dotted_paths(
                 "ONEWINDOW_NOTIFY_BACKENDS", ["onewindow.cases.notify_backends.ConsoleBackend"]),
             notify_max_attempts=env_int("ONEWINDOW_NOTIFY_MAX_ATTEMPTS", 10, minimum=1),
+            notify_queue=env_bool("ONEWINDOW_NOTIFY_QUEUE", False),
             clock_yellow_share=env_share("ONEWINDOW_CLOCK_YELLOW_SHARE", 0.8),
             channel_layer_url=env_redis_url("ONEWINDOW_CHANNEL_LAYER_URL"),
             # GB/T 39734-2020's values could not be confirmed: the zone sets them.

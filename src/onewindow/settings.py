@@ -162,11 +162,14 @@ LOGGING = {
 # Cases: who is told of what through which channels (notify_backends.py lists them), and the
 # share of a time limit at which a clock turns yellow and the clock job warns.
 ONEWINDOW_NOTIFY_BACKENDS = CONFIG.notify_backends
-# Email is sent after the change commits, in the request that made it: a mail server that
-# does not answer must not hold a worker for long (Django's default is no timeout).
+# Email and SMS are sent after the change commits: in the request that made it, or, with
+# ONEWINDOW_NOTIFY_QUEUE, queued for `onewindow cases deliver` (the request does not wait).
+ONEWINDOW_NOTIFY_QUEUE = CONFIG.notify_queue
+# A mail server that does not answer must not hold a request or the worker for long (Django's
+# default is no timeout).
 EMAIL_TIMEOUT = 10
-# An email or text message that fails is retried by the clock job, 1, 2, 4 … minutes apart (at
-# most a day), this many attempts in all, then given up and logged.
+# An email or text message that fails is retried, 1, 2, 4 … minutes apart (at most a day), this
+# many attempts in all, then given up and logged.
 ONEWINDOW_NOTIFY_MAX_ATTEMPTS = CONFIG.notify_max_attempts
 ONEWINDOW_CLOCK_YELLOW_SHARE = CONFIG.clock_yellow_share
 # Remote bid evaluation: working days for a sub-venue to hand its recordings to the main venue;

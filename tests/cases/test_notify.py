@@ -2,9 +2,15 @@
 the inbox page."""
 
 import datetime as dt
+import io
 import logging
+import os
+import signal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -212,7 +218,7 @@ def test_notify_failed_message_is_kept_and_sent_again_by_the_clock_job(
     flaky.down = False
     summary = jobs.tick()
     assert (summary.deliveries.sent, summary.deliveries.given_up) == (3, 0)
-    assert "messages sent again 3" in str(summary)
+    assert "messages sent 3, failed 0, given up 0" in str(summary)
     assert set(flaky.sent) == told
     assert set(NotificationDelivery.objects.values_list("state", "attempts")) == {("sent", 2)}
     _due_now()
@@ -227,7 +233,7 @@ def test_notify_retry_waits_longer_each_time_then_gives_up(
     delivery = NotificationDelivery.objects.get(notification__user=zone.applicant)
     _due_now()
     before = timezone.now()
-    assert jobs.tick().deliveries.failed_again == 3
+    assert jobs.tick().deliveries.failed == 3
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == ("pending", 2)
     assert round((delivery.next_attempt_at - before).total_seconds() / 60) == 2  # 1, then 2
@@ -238,7 +244,7 @@ def test_notify_retry_waits_longer_each_time_then_gives_up(
     assert f"notification {delivery.notification_id} given up" in caplog.text
     assert "after 3 attempts: ConnectionError: gateway unreachable" in caplog.text
     _due_now()
-    assert jobs.tick().deliveries == notify.RetrySummary()  # a given-up one is left alone
+    assert jobs.tick().deliveries == notify.DeliverySummary()  # a given-up one is left alone
     delivery.refresh_from_db()
     assert delivery.attempts == 3
 
@@ -277,7 +283,7 @@ def test_notify_a_single_attempt_configured_keeps_the_failure_without_retrying(
         services.case_accept(actor=zone.clerk, case_id=submitted.pk)
     assert set(NotificationDelivery.objects.values_list("state", "attempts")) == {("failed", 1)}
     _due_now()
-    assert jobs.tick().deliveries == notify.RetrySummary()
+    assert jobs.tick().deliveries == notify.DeliverySummary()
 
 
 def test_notify_retries_that_cannot_start_fail_the_clock_job(
@@ -287,7 +293,7 @@ def test_notify_retries_that_cannot_start_fail_the_clock_job(
     _due_now()
     settings.ONEWINDOW_NOTIFY_BACKENDS = ["tests.cases.test_notify.NoSuchBackend"]
     summary = jobs.tick()
-    assert summary.failures == ["message retry start"]  # `cases tick` exits non-zero
+    assert summary.failures == ["message delivery start"]  # `cases tick` exits non-zero
     assert set(NotificationDelivery.objects.values_list("state", "attempts")) == {
         ("pending", 1)}  # left for a later run
 
@@ -301,11 +307,11 @@ def test_notify_retry_claimed_by_another_run_is_not_sent_twice(
     delivery = NotificationDelivery.objects.first()
     waiting = NotificationDelivery.objects.filter(pk=delivery.pk, state="pending")
     assert claim(waiting, timezone.now())  # another run of the job took it first
-    assert notify.retry_delivery(delivery.pk, {FLAKY: FlakyBackend()}) is None
+    assert notify.send_delivery(delivery.pk, {FLAKY: FlakyBackend()}) is None
     assert flaky.sent == []
     _due_now()  # that run's claim ran out (it died): the message is due again
-    assert notify.retry_delivery(delivery.pk, {FLAKY: FlakyBackend()}) == "sent"
-    assert notify.retry_delivery(delivery.pk, {FLAKY: FlakyBackend()}) is None
+    assert notify.send_delivery(delivery.pk, {FLAKY: FlakyBackend()}) == "sent"
+    assert notify.send_delivery(delivery.pk, {FLAKY: FlakyBackend()}) is None
     assert flaky.sent == [delivery.notification_id]
 
 
@@ -335,6 +341,110 @@ def test_notify_message_sent_at_once_leaves_no_retry_row(
     with django_capture_on_commit_callbacks(execute=True):
         services.case_accept(actor=zone.clerk, case_id=submitted.pk)
     assert not NotificationDelivery.objects.exists()
+
+
+# --- queued for the delivery worker (ONEWINDOW_NOTIFY_QUEUE) -----------------------------------
+@pytest.fixture
+def queued(settings, flaky):
+    settings.ONEWINDOW_NOTIFY_QUEUE = True
+    flaky.down = False
+    return flaky
+
+
+def _deliver(*args):
+    out = io.StringIO()
+    call_command("cases", "deliver", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_notify_queued_messages_leave_the_request_and_go_out_by_the_worker(
+        zone, submitted, queued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    assert queued.sent == []  # the request sent nothing itself
+    told = set(Notification.objects.filter(case=submitted).values_list("pk", flat=True))
+    rows = NotificationDelivery.objects.all()
+    assert {d.notification_id for d in rows} == told and len(rows) == 3
+    assert {(d.state, d.attempts, d.backend) for d in rows} == {("pending", 0, FLAKY)}
+    assert all(d.next_attempt_at <= timezone.now() for d in rows)  # due at once
+
+    assert _deliver("--once").strip() == "messages sent 3, failed 0, given up 0, errors 0"
+    assert set(queued.sent) == told
+    assert set(NotificationDelivery.objects.values_list("state", "attempts")) == {("sent", 1)}
+    assert _deliver("--once") == "" and len(queued.sent) == 3  # each sent once only
+
+
+def test_notify_queued_message_that_fails_is_tried_again_later(
+        zone, submitted, queued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    queued.down = True
+    assert "failed 3" in _deliver("--once")
+    delivery = NotificationDelivery.objects.first()
+    assert (delivery.state, delivery.attempts) == ("pending", 1)
+    assert delivery.next_attempt_at > timezone.now()  # a minute later
+    assert _deliver("--once") == ""  # not due yet
+    _due_now()
+    queued.down = False
+    assert "messages sent 3" in _deliver("--once")
+
+
+def test_notify_messages_that_cannot_be_queued_are_sent_at_once(
+        zone, submitted, queued, monkeypatch, caplog, django_capture_on_commit_callbacks):
+    def broken(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(NotificationDelivery.objects, "bulk_create", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    assert len(queued.sent) == 3  # in the request, as without the queue
+    assert "could not be queued: sent now instead" in caplog.text
+
+
+def test_notify_worker_runs_until_stopped(zone, submitted, queued, monkeypatch,
+                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    rounds = []
+    send_due = notify.send_due_deliveries
+
+    def one_round():
+        rounds.append(send_due())
+        if len(rounds) == 2:  # the operator stops the worker while it waits
+            os.kill(os.getpid(), signal.SIGTERM)
+        return rounds[-1]
+
+    monkeypatch.setattr(notify, "send_due_deliveries", one_round)
+    monkeypatch.setattr("onewindow.cases.management.commands.cases.close_old_connections",
+                        lambda: None)  # the test's transaction is not a stale connection
+    before = signal.getsignal(signal.SIGTERM)
+    out = _deliver("--every", "0.05")
+    assert [r.sent for r in rounds] == [3, 0]  # on at once after a busy round; then it waits
+    assert "messages sent 3" in out and out.strip().endswith("delivery worker stopped")
+    assert signal.getsignal(signal.SIGTERM) is before  # the handler is given back
+    assert len(queued.sent) == 3
+
+
+def test_notify_worker_refuses_a_wait_of_no_time():
+    with pytest.raises(CommandError, match="--every must be more than 0 seconds"):
+        _deliver("--every", "0")
+
+
+def test_notify_clock_job_deletes_rows_of_messages_sent_long_ago(
+        zone, submitted, queued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    _deliver("--once")
+    old, recent, pending = NotificationDelivery.objects.order_by("pk")[:3]
+    NotificationDelivery.objects.filter(pk=old.pk).update(
+        sent_at=timezone.now() - notify.SENT_KEPT - dt.timedelta(hours=1))
+    NotificationDelivery.objects.filter(pk=pending.pk).update(
+        state="pending", sent_at=None, next_attempt_at=timezone.now() + dt.timedelta(hours=1),
+        created_at=timezone.now() - notify.SENT_KEPT - dt.timedelta(days=1))
+    summary = jobs.tick()
+    assert summary.failures == []
+    assert set(NotificationDelivery.objects.values_list("pk", flat=True)) == {
+        recent.pk, pending.pk}
 
 
 # --- the inbox page ----------------------------------------------------------------------------

@@ -14,8 +14,9 @@
    revoked if decided already).
 4. Commitment checks (告知承诺) past their deadline: raised once to the supervisors
    (`services.commitment.verification_escalate`).
-5. Emails and text messages that a backend failed to send, when their retry is due
-   (`notify.retry_deliveries`).
+5. Emails and text messages due to be sent: queued ones the delivery worker has not sent yet,
+   and those whose retry after a failure is due (`notify.send_due_deliveries`); the rows of
+   messages sent more than 90 days ago are deleted (`notify.prune_sent_deliveries`).
 Every write goes through `services.core` (row lock, audit event, notifications).
 """
 
@@ -57,7 +58,7 @@ class TickSummary:
     failures: list[str] = field(default_factory=list)
     lapsed: list[str] = field(default_factory=list)  # tolerated material late: case ended
     verifications_escalated: list[str] = field(default_factory=list)
-    deliveries: notify.RetrySummary = field(default_factory=notify.RetrySummary)
+    deliveries: notify.DeliverySummary = field(default_factory=notify.DeliverySummary)
 
     def __str__(self) -> str:
         return (f"clock tick {self.on}: {len(self.deemed)} deemed accepted, "
@@ -65,8 +66,8 @@ class TickSummary:
                 f"{self.skipped} skipped, {len(self.failures)} failures, "
                 f"{len(self.lapsed)} tolerance lapsed, "
                 f"{len(self.verifications_escalated)} verifications escalated, "
-                f"messages sent again {self.deliveries.sent}, failed again "
-                f"{self.deliveries.failed_again}, given up {self.deliveries.given_up}")
+                f"messages sent {self.deliveries.sent}, failed {self.deliveries.failed}, "
+                f"given up {self.deliveries.given_up}")
 
 
 class _NothingToRaise(Exception):
@@ -81,8 +82,13 @@ def tick() -> TickSummary:
         scan(running_cases().filter(pk__in=deemed_ids), summary)
     end_lapsed_tolerance(summary)
     escalate_overdue_verifications(summary)
-    summary.deliveries = notify.retry_deliveries()
-    summary.failures += [f"message retry {what}" for what in summary.deliveries.errors]
+    summary.deliveries = notify.send_due_deliveries()
+    summary.failures += [f"message delivery {what}" for what in summary.deliveries.errors]
+    try:
+        notify.prune_sent_deliveries()
+    except Exception:
+        logger.exception("clock job: old message deliveries could not be deleted")
+        summary.failures.append("message delivery prune")
     return summary
 
 

@@ -2,8 +2,10 @@
 
 The services call `case_event` inside their transaction: the in-app notifications are written
 with the change (committed or rolled back with it); email and SMS go out only after the
-commit, and a backend's failure is logged without touching the case; what failed is sent
-again by the clock job until it goes out or its attempts run out (`retry_deliveries`).
+commit: in the request, or queued for the delivery worker (`ONEWINDOW_NOTIFY_QUEUE`,
+`onewindow cases deliver`) so that the request does not wait for a mail server. A backend's
+failure is logged without touching the case, and what failed is sent again until it goes out or
+its attempts run out (`send_due_deliveries`).
 Who hears of what:
 - the applicant (and the person who filed for them), of every change they must know;
 - the department's reviewers and approvers, of a case accepted or deemed accepted;
@@ -14,6 +16,7 @@ Who hears of what:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
@@ -26,12 +29,15 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.enums import Role
 from onewindow.cases.models import Case, Notification, NotificationDelivery
-from onewindow.cases.notify_backends import configured_backends
+from onewindow.cases.notify_backends import backend_paths, configured_backends
 from onewindow.cases.selectors_bundles import case_display_title, case_title_for_applicant
 from onewindow.core.db import Prepared, insert_all
 from onewindow.core.retry import backoff, claim
 
 logger = logging.getLogger("onewindow.notify")
+
+# How long the row of a message sent stays (`prune_sent_deliveries`).
+SENT_KEPT = dt.timedelta(days=90)
 
 # The events an applicant must know, with what they are told.
 APPLICANT_MESSAGES = {
@@ -118,13 +124,32 @@ def escalation_params(case: Case, escalation_id: int | None) -> dict:
 
 
 def send_all_external(notifications: list[Notification]) -> None:
+    """Each notification through each configured backend, after the commit of the change it
+    tells: now, or queued for the delivery worker (`ONEWINDOW_NOTIFY_QUEUE`)."""
+    if settings.ONEWINDOW_NOTIFY_QUEUE and _queue(notifications):
+        return
     for notification in notifications:
         send_external(notification)
 
 
+def _queue(notifications: list[Notification]) -> bool:
+    """One row per message and backend, due now, in one statement; False when it could not be
+    written (the messages are then sent in the request instead: nothing is lost)."""
+    try:
+        now = timezone.now()
+        NotificationDelivery.objects.bulk_create(
+            NotificationDelivery(notification=notification, backend=path, next_attempt_at=now)
+            for notification in notifications for path in backend_paths())
+    except Exception:
+        logger.exception("notifications %s could not be queued: sent now instead",
+                         [n.pk for n in notifications])
+        return False
+    return True
+
+
 def send_external(notification: Notification) -> None:
     """Each configured backend in turn; one failing does not stop the others, and what it
-    failed to send is kept for the clock job to send again (`retry_deliveries`)."""
+    failed to send is kept to be sent again (`send_due_deliveries`)."""
     try:
         backends = configured_backends()
     except Exception:
@@ -140,12 +165,12 @@ def send_external(notification: Notification) -> None:
 
 
 def _keep_for_retry(notification: Notification, backend: str, error: Exception) -> None:
-    """One row for the clock job, in a statement of its own (the change committed before)."""
+    """One row to send again, in a statement of its own (the change committed before)."""
     given_up = settings.ONEWINDOW_NOTIFY_MAX_ATTEMPTS <= 1  # that was the only attempt
     try:
         NotificationDelivery.objects.create(
-            notification=notification, backend=backend, last_error=_error_text(error),
-            next_attempt_at=timezone.now() + backoff(1),
+            notification=notification, backend=backend, attempts=1,
+            last_error=_error_text(error), next_attempt_at=timezone.now() + backoff(1),
             state=NotificationDelivery.State.FAILED if given_up
             else NotificationDelivery.State.PENDING)
     except Exception:
@@ -158,35 +183,39 @@ def _error_text(error: Exception) -> str:
 
 
 @dataclass
-class RetrySummary:
+class DeliverySummary:
     sent: int = 0
-    failed_again: int = 0
+    failed: int = 0  # to be tried again later
     given_up: int = 0
-    errors: list[str] = field(default_factory=list)  # what the job itself could not handle
+    errors: list[str] = field(default_factory=list)  # what the run itself could not handle
+
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.failed or self.given_up or self.errors)
 
 
-def retry_deliveries(*, limit: int = 500) -> RetrySummary:
-    """Send again the messages whose retry is due (the clock job, `onewindow cases tick`).
+def send_due_deliveries(*, limit: int = 500) -> DeliverySummary:
+    """Send the queued messages and the retries that are due (`onewindow cases deliver`, and
+    the clock job, `onewindow cases tick`), oldest due first.
 
-    Each is claimed first, so several runs at once share them out. One that fails again waits
-    twice as long as before; after `ONEWINDOW_NOTIFY_MAX_ATTEMPTS` attempts in all, when its
-    backend is no longer configured or when its user's account was closed meanwhile, it is
+    Each is claimed first, so several runs at once share them out. One that fails waits twice
+    as long as before its next try; after `ONEWINDOW_NOTIFY_MAX_ATTEMPTS` attempts in all, when
+    its backend is no longer configured or when its user's account was closed meanwhile, it is
     given up and logged as an error."""
-    summary = RetrySummary()
+    summary = DeliverySummary()
     try:
         due = list(NotificationDelivery.objects.filter(
             state=NotificationDelivery.State.PENDING, next_attempt_at__lte=timezone.now(),
         ).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
         backends = configured_backends() if due else {}
     except Exception:
-        logger.exception("message retries could not start: none this run")
+        logger.exception("message deliveries could not start: none this run")
         summary.errors.append("start")
         return summary
     for pk in due:
         try:
-            state = retry_delivery(pk, backends)
+            state = send_delivery(pk, backends)
         except Exception:
-            logger.exception("message retry %s could not be handled", pk)
+            logger.exception("message delivery %s could not be handled", pk)
             summary.errors.append(str(pk))
             continue
         if state == NotificationDelivery.State.SENT:
@@ -194,12 +223,12 @@ def retry_deliveries(*, limit: int = 500) -> RetrySummary:
         elif state == NotificationDelivery.State.FAILED:
             summary.given_up += 1
         elif state == NotificationDelivery.State.PENDING:
-            summary.failed_again += 1
+            summary.failed += 1
     return summary
 
 
-def retry_delivery(pk: int, backends: dict) -> str | None:
-    """Send one due retry through its backend; its new state, or None when another run
+def send_delivery(pk: int, backends: dict) -> str | None:
+    """Send one due delivery through its backend; its new state, or None when another run
     claimed it first."""
     waiting = NotificationDelivery.objects.filter(pk=pk,
                                                   state=NotificationDelivery.State.PENDING)
@@ -231,6 +260,15 @@ def retry_delivery(pk: int, backends: dict) -> str | None:
     delivery.save(update_fields=["attempts", "state", "next_attempt_at", "last_error",
                                  "sent_at"])
     return delivery.state
+
+
+def prune_sent_deliveries(*, older_than: dt.timedelta = SENT_KEPT) -> int:
+    """Delete the rows of messages sent longer ago than `older_than` (the clock job): queued
+    messages leave one row each, and the in-app notification stays as the record."""
+    cutoff = timezone.now() - older_than
+    deleted, _by_model = NotificationDelivery.objects.filter(
+        state=NotificationDelivery.State.SENT, sent_at__lt=cutoff).delete()
+    return deleted
 
 
 def notify_users(users, *, verb: str, title: str, body: str = "", link: str = "") -> None:

@@ -1,10 +1,11 @@
 """Ways a notification leaves the platform, besides the in-app inbox.
 
 `settings.ONEWINDOW_NOTIFY_BACKENDS` lists dotted paths of classes with a `send(notification)`
-method. Each is called after the commit of the change it reports; a backend that raises is
-logged and skipped (see `notify.send_external`), so a dead mail server or SMS gateway never
-undoes or blocks a case transition, and what it failed to send is kept and sent again by the
-clock job (`notify.retry_deliveries`). A backend raises when a message could not go out; one
+method. Each is called after the commit of the change it reports (in the request, or by the
+delivery worker when `ONEWINDOW_NOTIFY_QUEUE` is on); a backend that raises is logged and
+skipped (see `notify.send_external`), so a dead mail server or SMS gateway never undoes or
+blocks a case transition, and what it failed to send is kept and sent again
+(`notify.send_due_deliveries`). A backend raises when a message could not go out; one
 with nothing to send (a user without an address) returns.
 """
 
@@ -82,8 +83,11 @@ def inbox_url() -> str:
     return f"{settings.SITE_URL}{reverse('cases:notifications')}"
 
 
+def backend_paths() -> list[str]:
+    return getattr(settings, "ONEWINDOW_NOTIFY_BACKENDS", DEFAULT_BACKENDS)
+
+
 def configured_backends() -> dict[str, NotifyBackend]:
     """A fresh instance of each configured backend by its dotted path (nothing is cached
     between calls)."""
-    paths = getattr(settings, "ONEWINDOW_NOTIFY_BACKENDS", DEFAULT_BACKENDS)
-    return {path: import_string(path)() for path in paths}
+    return {path: import_string(path)() for path in backend_paths()}

@@ -30,14 +30,17 @@ class Notification(models.Model):
 
 
 class NotificationDelivery(models.Model):
-    """An email or text message that a backend failed to send: kept, and retried by the clock
-    job (`onewindow cases tick`) with backoff until it goes out or the attempts run out.
+    """An email or text message on its way out through one backend, until it is sent or given
+    up: queued for the delivery worker (`ONEWINDOW_NOTIFY_QUEUE`), or kept after a backend
+    failed to send it in the request. `onewindow cases deliver` and the clock job send what is
+    due, again with backoff after a failure (`notify.send_due_deliveries`).
 
-    Only a failure makes a row: a message sent at once leaves none (its in-app notification is
-    the record), so the path of every case move writes nothing more."""
+    Sent in the request (the default), only a failure makes a row: a message sent at once
+    leaves none (its in-app notification is the record), so the path of every case move writes
+    nothing more."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("待重试")
+        PENDING = "pending", _("待发送")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("已放弃")
 
@@ -47,15 +50,15 @@ class NotificationDelivery(models.Model):
     backend = models.CharField(_("发送方式"), max_length=200)  # the backend's dotted path
     state = models.CharField(_("状态"), max_length=8, choices=State.choices,
                              default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=1)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次尝试"))
     last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("首次失败时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("消息补发")
-        verbose_name_plural = _("消息补发")
+        verbose_name = _("消息外发")
+        verbose_name_plural = _("消息外发")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
         constraints = [models.UniqueConstraint(fields=["notification", "backend"],
