@@ -10,7 +10,7 @@ import signal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -218,7 +218,7 @@ def test_notify_failed_message_is_kept_and_sent_again_by_the_clock_job(
     flaky.down = False
     summary = jobs.tick()
     assert (summary.deliveries.sent, summary.deliveries.given_up) == (3, 0)
-    assert "messages sent 3, failed 0, given up 0" in str(summary)
+    assert "messages sent 3, to retry 0, given up 0" in str(summary)
     assert set(flaky.sent) == told
     assert set(NotificationDelivery.objects.values_list("state", "attempts")) == {("sent", 2)}
     _due_now()
@@ -233,7 +233,7 @@ def test_notify_retry_waits_longer_each_time_then_gives_up(
     delivery = NotificationDelivery.objects.get(notification__user=zone.applicant)
     _due_now()
     before = timezone.now()
-    assert jobs.tick().deliveries.failed == 3
+    assert jobs.tick().deliveries.retrying == 3
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == ("pending", 2)
     assert round((delivery.next_attempt_at - before).total_seconds() / 60) == 2  # 1, then 2
@@ -344,6 +344,9 @@ def test_notify_message_sent_at_once_leaves_no_retry_row(
 
 
 # --- queued for the delivery worker (ONEWINDOW_NOTIFY_QUEUE) -----------------------------------
+RECORDING = "tests.cases.test_notify.RecordingBackend"
+
+
 @pytest.fixture
 def queued(settings, flaky):
     settings.ONEWINDOW_NOTIFY_QUEUE = True
@@ -357,21 +360,45 @@ def _deliver(*args):
     return out.getvalue()
 
 
-def test_notify_queued_messages_leave_the_request_and_go_out_by_the_worker(
-        zone, submitted, queued, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_notify_queued_messages_are_written_with_the_change_and_sent_by_the_worker(
+        zone, submitted, queued, settings, django_capture_on_commit_callbacks):
+    settings.ONEWINDOW_NOTIFY_BACKENDS = [FLAKY, RECORDING]
+    RecordingBackend.sent = []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.case_accept(actor=zone.clerk, case_id=submitted.pk)
-    assert queued.sent == []  # the request sent nothing itself
+        # In the change's own transaction: a process that dies after the commit loses nothing.
+        assert NotificationDelivery.objects.count() == 6  # 3 messages, 2 backends each
+    assert callbacks == [] and queued.sent == [] == RecordingBackend.sent  # the request sent none
     told = set(Notification.objects.filter(case=submitted).values_list("pk", flat=True))
     rows = NotificationDelivery.objects.all()
-    assert {d.notification_id for d in rows} == told and len(rows) == 3
-    assert {(d.state, d.attempts, d.backend) for d in rows} == {("pending", 0, FLAKY)}
+    assert {(d.notification_id, d.backend) for d in rows} == {
+        (pk, backend) for pk in told for backend in (FLAKY, RECORDING)}
+    assert {(d.state, d.attempts) for d in rows} == {("pending", 0)}
     assert all(d.next_attempt_at <= timezone.now() for d in rows)  # due at once
 
-    assert _deliver("--once").strip() == "messages sent 3, failed 0, given up 0, errors 0"
-    assert set(queued.sent) == told
+    assert _deliver("--once").strip() == "messages sent 6, to retry 0, given up 0, errors 0"
+    assert set(queued.sent) == told == set(RecordingBackend.sent)
     assert set(NotificationDelivery.objects.values_list("state", "attempts")) == {("sent", 1)}
     assert _deliver("--once") == "" and len(queued.sent) == 3  # each sent once only
+
+
+def test_notify_queued_rows_go_with_a_change_rolled_back(zone, submitted, queued):
+    with transaction.atomic():
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+        assert NotificationDelivery.objects.count() == 3
+        transaction.set_rollback(True)
+    assert not NotificationDelivery.objects.exists()  # nobody told of what did not happen
+
+
+def test_notify_other_modules_messages_are_queued_too(zone, queued,
+                                                      django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.notify_users([zone.applicant], verb="booking", title="预约成功")
+    [delivery] = NotificationDelivery.objects.all()
+    assert (delivery.notification.title, delivery.state) == ("预约成功", "pending")
+    assert queued.sent == []
+    _deliver("--once")
+    assert queued.sent == [delivery.notification_id]
 
 
 def test_notify_queued_message_that_fails_is_tried_again_later(
@@ -379,7 +406,7 @@ def test_notify_queued_message_that_fails_is_tried_again_later(
     with django_capture_on_commit_callbacks(execute=True):
         services.case_accept(actor=zone.clerk, case_id=submitted.pk)
     queued.down = True
-    assert "failed 3" in _deliver("--once")
+    assert "to retry 3" in _deliver("--once")
     delivery = NotificationDelivery.objects.first()
     assert (delivery.state, delivery.attempts) == ("pending", 1)
     assert delivery.next_attempt_at > timezone.now()  # a minute later
@@ -389,45 +416,92 @@ def test_notify_queued_message_that_fails_is_tried_again_later(
     assert "messages sent 3" in _deliver("--once")
 
 
-def test_notify_messages_that_cannot_be_queued_are_sent_at_once(
-        zone, submitted, queued, monkeypatch, caplog, django_capture_on_commit_callbacks):
-    def broken(*args, **kwargs):
-        raise DatabaseError("disk full")
-
-    monkeypatch.setattr(NotificationDelivery.objects, "bulk_create", broken)
+def test_notify_queued_message_for_a_backend_the_worker_lacks_is_tried_again(
+        zone, submitted, queued, settings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.case_accept(actor=zone.clerk, case_id=submitted.pk)
-    assert len(queued.sent) == 3  # in the request, as without the queue
-    assert "could not be queued: sent now instead" in caplog.text
+    settings.ONEWINDOW_NOTIFY_BACKENDS = [RECORDING]  # a worker not restarted since FLAKY came
+    assert "to retry 3" in _deliver("--once")  # not given up: never tried through it
+    assert set(NotificationDelivery.objects.values_list("state", "attempts", "last_error")) == {
+        ("pending", 1, f"LookupError: backend not configured here: {FLAKY}")}
+    settings.ONEWINDOW_NOTIFY_BACKENDS = [FLAKY]  # restarted
+    _due_now()
+    assert "messages sent 3" in _deliver("--once")
+
+
+def test_notify_run_told_to_stop_ends_after_the_message_in_hand(
+        zone, submitted, queued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    summary = notify.send_due_deliveries(stop=lambda: len(queued.sent) == 1)
+    assert (summary.sent, len(queued.sent)) == (1, 1)
+    assert NotificationDelivery.objects.filter(state="pending").count() == 2  # for the next
+
+
+def test_notify_send_that_outlasts_its_claim_leaves_the_row_to_the_run_that_took_it(
+        zone, submitted, queued, caplog, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    delivery = NotificationDelivery.objects.first()
+
+    class Slow(NotifyBackend):
+        def send(self, notification):
+            # Meanwhile the claim ran out and another run claimed the message.
+            later = timezone.now() + dt.timedelta(minutes=5)
+            NotificationDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=later)
+            raise TimeoutError("mail server too slow")
+
+    assert notify.send_delivery(delivery.pk, {FLAKY: Slow()}) is None
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts, delivery.last_error) == ("pending", 0, "")
+    assert f"message delivery {delivery.pk} outlasted its claim" in caplog.text
+
+
+def _worker(monkeypatch, rounds, *, stop_after):
+    """Run the worker on `rounds` (summaries to return in turn, or None for the real
+    round) until `stop_after` rounds, the operator sending SIGTERM then; its waits."""
+    done, waits = [], []
+    real = notify.send_due_deliveries
+
+    def one_round(**kwargs):
+        planned = rounds[len(done)] if len(done) < len(rounds) else notify.DeliverySummary()
+        done.append(real(**kwargs) if planned is None else planned)
+        if len(done) == stop_after:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return done[-1]
+
+    monkeypatch.setattr(notify, "send_due_deliveries", one_round)
+    monkeypatch.setattr("onewindow.cases.management.commands.cases.close_old_connections",
+                        lambda: None)  # the test's transaction is not a stale connection
+    monkeypatch.setattr("onewindow.cases.management.commands.cases.Command.pause",
+                        lambda command, seconds: waits.append(seconds))
+    return _deliver("--every", "2"), done, waits
 
 
 def test_notify_worker_runs_until_stopped(zone, submitted, queued, monkeypatch,
                                           django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.case_accept(actor=zone.clerk, case_id=submitted.pk)
-    rounds = []
-    send_due = notify.send_due_deliveries
-
-    def one_round():
-        rounds.append(send_due())
-        if len(rounds) == 2:  # the operator stops the worker while it waits
-            os.kill(os.getpid(), signal.SIGTERM)
-        return rounds[-1]
-
-    monkeypatch.setattr(notify, "send_due_deliveries", one_round)
-    monkeypatch.setattr("onewindow.cases.management.commands.cases.close_old_connections",
-                        lambda: None)  # the test's transaction is not a stale connection
     before = signal.getsignal(signal.SIGTERM)
-    out = _deliver("--every", "0.05")
-    assert [r.sent for r in rounds] == [3, 0]  # on at once after a busy round; then it waits
+    out, done, waits = _worker(monkeypatch, [None, None, None], stop_after=3)
+    assert [r.sent for r in done] == [3, 0, 0]
+    assert waits == [2, 2]  # on at once after a busy round; the set wait after an idle one
     assert "messages sent 3" in out and out.strip().endswith("delivery worker stopped")
     assert signal.getsignal(signal.SIGTERM) is before  # the handler is given back
     assert len(queued.sent) == 3
 
 
-def test_notify_worker_refuses_a_wait_of_no_time():
-    with pytest.raises(CommandError, match="--every must be more than 0 seconds"):
-        _deliver("--every", "0")
+def test_notify_worker_waits_longer_while_it_cannot_start(monkeypatch):
+    away = notify.DeliverySummary(errors=["start"])  # the database is away
+    _out, done, waits = _worker(monkeypatch, [away] * 6 + [notify.DeliverySummary()],
+                                stop_after=7)
+    assert waits == [4, 8, 16, 32, 60, 60, 2]  # doubled up to a minute; back once it is up
+
+
+@pytest.mark.parametrize("every", ["0", "-1", "nan", "inf", "61"])
+def test_notify_worker_refuses_a_wait_out_of_range(every):
+    with pytest.raises(CommandError, match="--every must be more than 0 and at most 60"):
+        _deliver("--every", every)
 
 
 def test_notify_clock_job_deletes_rows_of_messages_sent_long_ago(
@@ -435,16 +509,24 @@ def test_notify_clock_job_deletes_rows_of_messages_sent_long_ago(
     with django_capture_on_commit_callbacks(execute=True):
         services.case_accept(actor=zone.clerk, case_id=submitted.pk)
     _deliver("--once")
-    old, recent, pending = NotificationDelivery.objects.order_by("pk")[:3]
+    old, recent, failed = NotificationDelivery.objects.order_by("pk")[:3]
+    long_ago = timezone.now() - notify.SENT_KEEP - dt.timedelta(hours=1)
     NotificationDelivery.objects.filter(pk=old.pk).update(
-        sent_at=timezone.now() - notify.SENT_KEPT - dt.timedelta(hours=1))
-    NotificationDelivery.objects.filter(pk=pending.pk).update(
-        state="pending", sent_at=None, next_attempt_at=timezone.now() + dt.timedelta(hours=1),
-        created_at=timezone.now() - notify.SENT_KEPT - dt.timedelta(days=1))
+        sent_at=long_ago, next_attempt_at=long_ago - dt.timedelta(seconds=5))
+    NotificationDelivery.objects.filter(pk=failed.pk).update(
+        state="failed", sent_at=None, next_attempt_at=long_ago, created_at=long_ago)
     summary = jobs.tick()
     assert summary.failures == []
     assert set(NotificationDelivery.objects.values_list("pk", flat=True)) == {
-        recent.pk, pending.pk}
+        recent.pk, failed.pk}  # a message given up stays, for someone to tell another way
+
+
+def test_notify_clock_job_that_cannot_prune_says_so(zone, monkeypatch):
+    def broken(**kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(notify, "prune_sent_deliveries", broken)
+    assert jobs.tick().failures == ["message delivery prune"]  # `cases tick` exits non-zero
 
 
 # --- the inbox page ----------------------------------------------------------------------------

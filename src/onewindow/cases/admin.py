@@ -6,8 +6,10 @@ from onewindow.core.admin import ReadOnlyAdmin
 
 @admin.register(NotificationDelivery)
 class NotificationDeliveryAdmin(ReadOnlyAdmin):
-    """Messages a backend failed to send: what the clock job still retries, and what it gave up
-    (to be told another way). The job alone changes them; deleting a pending one cancels it."""
+    """Email and SMS on their way out: queued for the delivery worker, kept after a backend
+    failed to send them (what is still to be tried, and what was given up, to be told another
+    way), and sent. The worker and the clock job alone change them; deleting a pending one
+    cancels it."""
 
     list_display = ["notification", "backend", "state", "attempts", "next_attempt_at",
                     "last_error", "created_at"]

@@ -2,10 +2,10 @@
 
 The services call `case_event` inside their transaction: the in-app notifications are written
 with the change (committed or rolled back with it); email and SMS go out only after the
-commit: in the request, or queued for the delivery worker (`ONEWINDOW_NOTIFY_QUEUE`,
-`onewindow cases deliver`) so that the request does not wait for a mail server. A backend's
-failure is logged without touching the case, and what failed is sent again until it goes out or
-its attempts run out (`send_due_deliveries`).
+commit: from the request, or, with `ONEWINDOW_NOTIFY_QUEUE`, from rows written with the change
+that the delivery worker sends (`onewindow cases deliver`), so that no request waits for a mail
+server. A backend's failure is logged without touching the case, and what failed is sent again
+until it goes out or its attempts run out (`send_due_deliveries`).
 Who hears of what:
 - the applicant (and the person who filed for them), of every change they must know;
 - the department's reviewers and approvers, of a case accepted or deemed accepted;
@@ -32,12 +32,13 @@ from onewindow.cases.models import Case, Notification, NotificationDelivery
 from onewindow.cases.notify_backends import backend_paths, configured_backends
 from onewindow.cases.selectors_bundles import case_display_title, case_title_for_applicant
 from onewindow.core.db import Prepared, insert_all
-from onewindow.core.retry import backoff, claim
+from onewindow.core.retry import LEASE, backoff, claim
 
 logger = logging.getLogger("onewindow.notify")
+State = NotificationDelivery.State
 
 # How long the row of a message sent stays (`prune_sent_deliveries`).
-SENT_KEPT = dt.timedelta(days=90)
+SENT_KEEP = dt.timedelta(days=90)
 
 # The events an applicant must know, with what they are told.
 APPLICANT_MESSAGES = {
@@ -89,8 +90,21 @@ def case_event(case: Case, event: str, *,
         return []
     notifications = insert_all(build(case, event, escalation_id=escalation_id))
     if notifications:
-        transaction.on_commit(lambda: send_all_external(notifications), robust=True)
+        _send_after_commit(notifications)
     return notifications
+
+
+def _send_after_commit(notifications: list[Notification]) -> None:
+    """Call in the transaction that wrote `notifications`. Queued (`ONEWINDOW_NOTIFY_QUEUE`):
+    one row per message and backend, written in that transaction, so that no message is lost
+    to a process that dies after the commit; otherwise sent by this process once it commits."""
+    if settings.ONEWINDOW_NOTIFY_QUEUE:
+        now = timezone.now()
+        insert_all([NotificationDelivery(notification=notification, backend=path,
+                                         next_attempt_at=now)
+                    for notification in notifications for path in backend_paths()])
+    else:
+        transaction.on_commit(lambda: send_all_external(notifications), robust=True)
 
 
 def build(case: Case, event: str, *, escalation_id: int | None = None) -> list[Notification]:
@@ -124,27 +138,8 @@ def escalation_params(case: Case, escalation_id: int | None) -> dict:
 
 
 def send_all_external(notifications: list[Notification]) -> None:
-    """Each notification through each configured backend, after the commit of the change it
-    tells: now, or queued for the delivery worker (`ONEWINDOW_NOTIFY_QUEUE`)."""
-    if settings.ONEWINDOW_NOTIFY_QUEUE and _queue(notifications):
-        return
     for notification in notifications:
         send_external(notification)
-
-
-def _queue(notifications: list[Notification]) -> bool:
-    """One row per message and backend, due now, in one statement; False when it could not be
-    written (the messages are then sent in the request instead: nothing is lost)."""
-    try:
-        now = timezone.now()
-        NotificationDelivery.objects.bulk_create(
-            NotificationDelivery(notification=notification, backend=path, next_attempt_at=now)
-            for notification in notifications for path in backend_paths())
-    except Exception:
-        logger.exception("notifications %s could not be queued: sent now instead",
-                         [n.pk for n in notifications])
-        return False
-    return True
 
 
 def send_external(notification: Notification) -> None:
@@ -171,8 +166,8 @@ def _keep_for_retry(notification: Notification, backend: str, error: Exception) 
         NotificationDelivery.objects.create(
             notification=notification, backend=backend, attempts=1,
             last_error=_error_text(error), next_attempt_at=timezone.now() + backoff(1),
-            state=NotificationDelivery.State.FAILED if given_up
-            else NotificationDelivery.State.PENDING)
+            state=State.FAILED if given_up
+            else State.PENDING)
     except Exception:
         logger.exception("notification %s could not be kept for another try by %s",
                          notification.pk, backend)
@@ -185,17 +180,18 @@ def _error_text(error: Exception) -> str:
 @dataclass
 class DeliverySummary:
     sent: int = 0
-    failed: int = 0  # to be tried again later
+    retrying: int = 0  # failed this time, to be tried again later
     given_up: int = 0
     errors: list[str] = field(default_factory=list)  # what the run itself could not handle
 
     def __bool__(self) -> bool:
-        return bool(self.sent or self.failed or self.given_up or self.errors)
+        return bool(self.sent or self.retrying or self.given_up or self.errors)
 
 
-def send_due_deliveries(*, limit: int = 500) -> DeliverySummary:
+def send_due_deliveries(*, limit: int = 500, stop=None) -> DeliverySummary:
     """Send the queued messages and the retries that are due (`onewindow cases deliver`, and
-    the clock job, `onewindow cases tick`), oldest due first.
+    the clock job, `onewindow cases tick`), oldest due first; `stop()` true ends the run before
+    the next message.
 
     Each is claimed first, so several runs at once share them out. One that fails waits twice
     as long as before its next try; after `ONEWINDOW_NOTIFY_MAX_ATTEMPTS` attempts in all, when
@@ -204,7 +200,7 @@ def send_due_deliveries(*, limit: int = 500) -> DeliverySummary:
     summary = DeliverySummary()
     try:
         due = list(NotificationDelivery.objects.filter(
-            state=NotificationDelivery.State.PENDING, next_attempt_at__lte=timezone.now(),
+            state=State.PENDING, next_attempt_at__lte=timezone.now(),
         ).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
         backends = configured_backends() if due else {}
     except Exception:
@@ -212,62 +208,76 @@ def send_due_deliveries(*, limit: int = 500) -> DeliverySummary:
         summary.errors.append("start")
         return summary
     for pk in due:
+        if stop is not None and stop():
+            break
         try:
             state = send_delivery(pk, backends)
         except Exception:
             logger.exception("message delivery %s could not be handled", pk)
             summary.errors.append(str(pk))
             continue
-        if state == NotificationDelivery.State.SENT:
+        if state == State.SENT:
             summary.sent += 1
-        elif state == NotificationDelivery.State.FAILED:
+        elif state == State.FAILED:
             summary.given_up += 1
-        elif state == NotificationDelivery.State.PENDING:
-            summary.failed += 1
+        elif state == State.PENDING:
+            summary.retrying += 1
     return summary
 
 
 def send_delivery(pk: int, backends: dict) -> str | None:
     """Send one due delivery through its backend; its new state, or None when another run
-    claimed it first."""
-    waiting = NotificationDelivery.objects.filter(pk=pk,
-                                                  state=NotificationDelivery.State.PENDING)
-    if not claim(waiting, timezone.now()):
+    claimed it first (or took it over, this send having outlasted the claim)."""
+    waiting = NotificationDelivery.objects.filter(pk=pk, state=State.PENDING)
+    claimed_until = claim(waiting, timezone.now())
+    if claimed_until is None:
         return None
     delivery = NotificationDelivery.objects.select_related("notification__user").get(pk=pk)
     backend = backends.get(delivery.backend)
-    if backend is None or not delivery.notification.user.is_active:
-        # Nobody is told through a channel taken out, nor once their account is closed.
-        delivery.last_error = ("backend no longer configured" if backend is None
-                               else "user no longer active")
-        delivery.state = NotificationDelivery.State.FAILED
+    if not delivery.notification.user.is_active:
+        # Nobody is told once their account is closed.
+        delivery.last_error, delivery.state = "user no longer active", State.FAILED
+    elif backend is None and delivery.attempts:
+        # A channel taken out since this message was first tried: not told through it.
+        delivery.last_error, delivery.state = "backend no longer configured", State.FAILED
     else:
+        # A message not tried yet whose backend this process lacks (a worker not restarted
+        # since the backend was added) counts as an attempt that failed.
         delivery.attempts += 1
         try:
+            if backend is None:
+                raise LookupError(f"backend not configured here: {delivery.backend}")
             backend.send(delivery.notification)
         except Exception as error:
             delivery.last_error = _error_text(error)
             if delivery.attempts >= settings.ONEWINDOW_NOTIFY_MAX_ATTEMPTS:
-                delivery.state = NotificationDelivery.State.FAILED
+                delivery.state = State.FAILED
             else:
                 delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
         else:
-            delivery.state, delivery.sent_at = NotificationDelivery.State.SENT, timezone.now()
-    if delivery.state == NotificationDelivery.State.FAILED:
+            delivery.state, delivery.sent_at = State.SENT, timezone.now()
+    if not waiting.filter(next_attempt_at=claimed_until).update(
+            attempts=delivery.attempts, state=delivery.state,
+            next_attempt_at=delivery.next_attempt_at, last_error=delivery.last_error,
+            sent_at=delivery.sent_at):
+        logger.warning("message delivery %s outlasted its claim; another run took it over",
+                       pk)
+        return None
+    if delivery.state == State.FAILED:
         logger.error("notification %s given up by %s after %s attempts: %s",
                      delivery.notification_id, delivery.backend, delivery.attempts,
                      delivery.last_error)
-    delivery.save(update_fields=["attempts", "state", "next_attempt_at", "last_error",
-                                 "sent_at"])
     return delivery.state
 
 
-def prune_sent_deliveries(*, older_than: dt.timedelta = SENT_KEPT) -> int:
+def prune_sent_deliveries(*, older_than: dt.timedelta = SENT_KEEP) -> int:
     """Delete the rows of messages sent longer ago than `older_than` (the clock job): queued
-    messages leave one row each, and the in-app notification stays as the record."""
+    messages leave one row each, and the in-app notification stays as the record. A row sent
+    was due at most a claim's lease after it went out: that bound lets the (state,
+    next_attempt_at) index find them."""
     cutoff = timezone.now() - older_than
     deleted, _by_model = NotificationDelivery.objects.filter(
-        state=NotificationDelivery.State.SENT, sent_at__lt=cutoff).delete()
+        state=State.SENT, next_attempt_at__lt=cutoff + LEASE, sent_at__lt=cutoff).delete()
     return deleted
 
 
@@ -283,10 +293,9 @@ def notify_users(users, *, verb: str, title: str, body: str = "", link: str = ""
 
     def create() -> None:
         with transaction.atomic():
-            notifications = Notification.objects.bulk_create(
+            _send_after_commit(Notification.objects.bulk_create(
                 Notification(user=user, verb=verb[:40], title=title[:200], body=body, link=link)
-                for user in recipients.values())
-        send_all_external(notifications)
+                for user in recipients.values()))
 
     transaction.on_commit(create, robust=True)
 

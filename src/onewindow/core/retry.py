@@ -19,7 +19,11 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** (attempts - 1)), dt.timedelta(days=1))
 
 
-def claim(waiting: QuerySet, now: dt.datetime) -> bool:
+def claim(waiting: QuerySet, now: dt.datetime) -> dt.datetime | None:
     """Take the one row of `waiting` (filtered to a row still waiting) for this run, if it is
-    due and no other run took it first."""
-    return waiting.filter(next_attempt_at__lte=now).update(next_attempt_at=now + LEASE) == 1
+    due and no other run took it first: the claim's end (the row's due time now), else None.
+    A sender that outlasts its claim may find the row taken by another run: it writes its
+    outcome only while the due time is still the one it set (`next_attempt_at=` the claim)."""
+    until = now + LEASE
+    return until if waiting.filter(next_attempt_at__lte=now).update(
+        next_attempt_at=until) == 1 else None

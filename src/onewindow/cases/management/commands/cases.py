@@ -13,13 +13,19 @@ are due, until it is stopped (SIGTERM or Ctrl-C: it finishes the message in hand
 as a service beside the web processes; several may run at once (each message is claimed).
 """
 
+import math
 import signal
-import threading
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from onewindow.cases import jobs, notify
+
+# After rounds that could not even start (the database away, a backend that does not load),
+# the worker waits twice as long each time, up to this, rather than log the same error every
+# few seconds.
+LONGEST_WAIT = 60.0
 
 
 class Command(BaseCommand):
@@ -55,32 +61,50 @@ class Command(BaseCommand):
         self.stdout.write(str(summary))
 
     def deliver(self, *, every: float, once: bool) -> None:
-        if every <= 0:
-            raise CommandError("--every must be more than 0 seconds")
-        stop = threading.Event()
+        if not (math.isfinite(every) and 0 < every <= LONGEST_WAIT):
+            raise CommandError(f"--every must be more than 0 and at most {LONGEST_WAIT:g} "
+                               f"seconds")
         if once:
-            self.deliver_due()
+            summary = self.deliver_round()
+            if summary.errors:
+                raise CommandError(f"could not handle: {', '.join(summary.errors)}")
             return
-        before = {signum: signal.signal(signum, lambda *_: stop.set())
-                  for signum in (signal.SIGTERM, signal.SIGINT)}
-        self.stdout.write(f"delivering queued messages every {every:g} s; stop with SIGTERM or "
-                          f"Ctrl-C")
+        self.stopping = False
+
+        def stop(*_):  # a flag only: nothing here may wait for a lock the loop holds
+            self.stopping = True
+
+        before = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM,
+                                                                     signal.SIGINT)}
+        self.say(f"delivering queued messages every {every:g} s; stop with SIGTERM or Ctrl-C")
+        wait = every
         try:
-            while not stop.is_set():
+            while not self.stopping:
                 close_old_connections()  # a long-lived process: drop a connection gone bad
-                if not self.deliver_due(quiet=True):
-                    stop.wait(every)  # nothing was due (or the database is away): wait
+                summary = self.deliver_round(stop=lambda: self.stopping)
+                if summary.sent or summary.retrying or summary.given_up:
+                    wait = every  # there may be more: on at once
+                    continue
+                wait = min(wait * 2, LONGEST_WAIT) if summary.errors else every
+                self.pause(wait)
         finally:
             for signum, handler in before.items():
                 signal.signal(signum, handler)
-        self.stdout.write("delivery worker stopped")
+        self.say("delivery worker stopped")
 
-    def deliver_due(self, *, quiet: bool = False) -> bool:
-        """One round; True when it sent or tried something (the worker goes on at once)."""
-        summary = notify.send_due_deliveries()
+    def deliver_round(self, stop=None) -> notify.DeliverySummary:
+        summary = notify.send_due_deliveries(stop=stop)
         if summary:
-            self.stdout.write(f"messages sent {summary.sent}, failed {summary.failed}, "
-                              f"given up {summary.given_up}, errors {len(summary.errors)}")
-        if summary.errors and not quiet:
-            raise CommandError(f"could not handle: {', '.join(summary.errors)}")
-        return bool(summary.sent or summary.failed or summary.given_up)
+            self.say(f"messages sent {summary.sent}, to retry {summary.retrying}, given up "
+                     f"{summary.given_up}, errors {len(summary.errors)}")
+        return summary
+
+    def pause(self, seconds: float) -> None:
+        """Sleep, waking early when told to stop."""
+        end = time.monotonic() + seconds
+        while not self.stopping and (left := end - time.monotonic()) > 0:
+            time.sleep(min(left, 0.2))
+
+    def say(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()  # a service's output is a pipe: each line as it happens
