@@ -110,6 +110,7 @@ def apply_and_submit(page, journey, zone) -> str:
     page.get_by_label(zone.enterprise.name).check()
     page.get_by_role("button", name="开始填写").click()
     page.get_by_role("heading", name="申请材料").wait_for()
+    refused_upload(page, zone.form, journey.files / "伪装的申请表.pdf")
     upload(page, zone.form, small_pdf(journey.files / "施工许可申请表.pdf", "申请表"))
     upload(page, zone.plan, small_pdf(journey.files / "规划许可证.pdf", "规划许可证"))
     page.get_by_label("项目名称/申请事由", exact=True).fill("启明智能研发中心一期工程")
@@ -127,6 +128,19 @@ def upload(page, requirement, path):
     row.locator("input[type=file]").set_input_files(path)
     row.get_by_role("button", name="上传", exact=True).click()
     page.locator(f"#material-{requirement.pk} .material-current", has_text=path.name).wait_for()
+
+
+def refused_upload(page, requirement, path):
+    """A text file named .pdf: refused (422), and the row says why, in place."""
+    path.write_text("not a PDF at all")
+    page.evaluate("window.notReloaded = true")  # gone if the page reloads
+    row = page.locator(f"#material-{requirement.pk}")
+    row.locator("input[type=file]").set_input_files(path)
+    row.get_by_role("button", name="上传", exact=True).click()
+    alert = page.locator(f"#material-{requirement.pk} [role=alert]")
+    alert.wait_for()
+    assert requirement.name in alert.inner_text() and "文件类型不符" in alert.inner_text()
+    assert page.evaluate("window.notReloaded") is True
 
 
 def open_my_case(page, journey, number: str):

@@ -11,11 +11,19 @@ document.addEventListener("click", function (event) {
   var asking = event.target.closest("[data-confirm]");
   if (asking && !window.confirm(asking.getAttribute("data-confirm"))) event.preventDefault();
 });
-// htmx does not swap 4xx answers by default. A boosted form refused (422 with the form and
-// its errors, 409 when the case changed meanwhile) answers with the whole page: show it.
+// htmx does not swap 4xx answers by default. Two kinds of refusal are shown: a boosted form
+// refused (422 with the form and its errors, 409 when the case changed meanwhile) answers with
+// the whole page; a part marked data-swap-errors (an upload's row, the rating form) answers
+// with itself naming the problem. The mark may sit on the element that sent the request or on
+// the one its answer replaces.
 document.addEventListener("htmx:beforeSwap", function (event) {
   var status = event.detail.xhr.status;
-  if (event.detail.boosted && status >= 400 && status < 500) {
+  if (status < 400 || status >= 500) return;
+  var sender = event.detail.requestConfig && event.detail.requestConfig.elt;
+  var marked = [sender, event.detail.target].some(function (element) {
+    return element && element.closest && element.closest("[data-swap-errors]");
+  });
+  if (event.detail.boosted || marked) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
