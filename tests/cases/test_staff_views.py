@@ -81,6 +81,20 @@ def test_department_queue_claims_a_case_for_review_and_shows_its_handler(client,
     assert reload(submitted).review_handler == zone.reviewer
 
 
+def test_staff_detail_names_the_application_form_answers_as_the_form_does(
+        client, zone, submitted):
+    submitted.form_data = {"contact_name": "李明", "title": "研发中心一期", "address": "",
+                           "legacy_key": "旧表单的内容"}
+    submitted.save(update_fields=["form_data"])
+    body = page(client, zone.clerk, submitted).content.decode()
+    facts = body[body.index("<h3>申请表</h3>"):]
+    facts = facts[:facts.index("</dl>")]
+    assert ("<dt>项目名称/申请事由</dt><dd>研发中心一期</dd><dt>联系人</dt><dd>李明</dd>"
+            "<dt>地址</dt><dd>—</dd>") in facts  # the form's order and labels, not its keys
+    assert "<dt>legacy_key</dt><dd>旧表单的内容</dd>" in facts  # nothing asked is hidden
+    assert "contact_name" not in facts and ">title<" not in facts
+
+
 def test_staff_detail_offers_the_decision_after_a_review_opinion(client, zone, submitted):
     services.case_accept(actor=zone.clerk, case_id=submitted.pk)
     services.case_start_review(actor=zone.reviewer, case_id=submitted.pk)

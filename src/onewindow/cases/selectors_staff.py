@@ -26,9 +26,10 @@ from onewindow.audit.selectors import events_for
 from onewindow.cases import clocks
 from onewindow.cases.enums import OPEN_STATES, CaseState, ClockColour
 from onewindow.cases.errors import action_label
+from onewindow.cases.forms import ApplicationForm
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import visible_cases
-from onewindow.cases.selectors_bundles import Provided, provided_materials
+from onewindow.cases.selectors_bundles import OPTIONAL_FIELD, Provided, provided_materials
 from onewindow.catalog.models import ServiceItem
 
 S = CaseState
@@ -262,3 +263,27 @@ def _label(choices, value) -> str:
         return str(choices(value).label) if value else ""
     except ValueError:
         return str(value)
+
+
+def application_facts(case: Case) -> list[tuple[str, str]]:
+    """The application form's answers as the form names them: (label, value shown), in the
+    form's order (with what the item's instant-approval table asks); the choice of a bundle's
+    optional items by their names; a key the form no longer asks under its own name."""
+    data = dict(case.form_data or {})
+    facts = [(str(field.label or name), _shown(field, data.pop(name)))
+             for name, field in ApplicationForm(item=case.item).fields.items() if name in data]
+    if OPTIONAL_FIELD in data:
+        chosen = ServiceItem.objects.filter(pk__in=data.pop(OPTIONAL_FIELD) or [])
+        facts.append((_("选办事项"), "、".join(chosen.values_list("name", flat=True)) or "—"))
+    facts += [(key, _shown(None, value)) for key, value in data.items()]
+    return facts
+
+
+def _shown(field, value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    choices = {str(key): label for key, label in getattr(field, "choices", None) or ()}
+    values = value if isinstance(value, list) else [value]
+    return "、".join(str(choices.get(str(v), v)) for v in values)

@@ -16,7 +16,7 @@ from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.catalog.models import ServiceItem
 
-FORM = {"project_name": "青岛启明智能科技产业园一期", "contact_name": "李明",
+FORM = {"title": "青岛启明智能科技产业园一期", "contact_name": "李明",
         "contact_phone": "13800000000", "address": "青岛高新区汇智桥路1号"}
 # (item name, how far the demo takes it)
 PLAN = [

@@ -63,6 +63,7 @@ def _page(request, case, *, bound=None, error: str = "", status: int = 200):
         "clocks": clocks.clocks(case),
         "applicant_days": clocks.applicant_days(case),
         "materials": pages.material_slots(case),
+        "application": pages.application_facts(case),
         "timeline": pages.timeline(case),
         "actions": _action_forms(request.user, case, bound),
         "error": error,
