@@ -201,6 +201,8 @@ def test_case_journey_returned_fixed_approved_and_certificate_verified(journey):
 
     clerk = journey.open(zone.clerk)
     claim_from_workbench(clerk, journey, number)
+    fits_desktop_and_phone(clerk, journey)
+    open_from_workbench(clerk, journey, number)
     return_with_fixes(clerk, fixes)
     fix_and_resubmit(applicant, journey, number, fixes)
     assert Case.objects.count() == 1  # the same case, not a new one
@@ -231,6 +233,21 @@ def test_case_journey_returned_fixed_approved_and_certificate_verified(journey):
     assert issued.number in facts and "建筑工程施工许可证核发" in facts
     assert issued.verify_code in facts
     assert journey.csp_errors == []
+
+
+def fits_desktop_and_phone(page, journey):
+    """The header's entries sit on one row at 1280 px, none broken across lines; at 390 px
+    the workbench does not scroll sideways (its table scrolls inside its box)."""
+    page.goto(f"{journey.url}/work/")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    header = page.locator(".site-header").bounding_box()
+    entry = page.locator(".site-nav a").first.bounding_box()
+    assert header["height"] < 2 * entry["height"] + 16  # one row
+    assert page.evaluate("Array.from(document.querySelectorAll('.site-nav a, .nav-user a'))"
+                         ".every(a => a.getClientRects().length === 1 && a.offsetHeight < 48)")
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def return_with_fixes(clerk, fixes: dict):
