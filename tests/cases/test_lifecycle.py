@@ -8,6 +8,7 @@ from onewindow.audit.selectors import audit_verify, events_for
 from onewindow.cases import clocks, services
 from onewindow.cases.enums import CaseState, DocumentKind
 from onewindow.cases.errors import CaseForbidden, CaseInputError, IllegalTransition
+from onewindow.cases.models import Case
 from onewindow.cases.selectors import case_get_for_user
 from onewindow.workdays.selectors import working_days_between
 from tests.cases.conftest import reload, upload_all
@@ -227,6 +228,17 @@ def test_case_extend_once_by_at_most_ten_days(zone, in_review):
     assert case.extension_days == 10 and case.limit_with_extension == 17
     with pytest.raises(CaseInputError, match="不能再次延长"):
         services.case_extend(actor=zone.approver, case_id=in_review.pk, days=1, reason="再延")
+
+
+def test_case_extend_refused_when_the_item_sets_no_legal_limit(zone, in_review):
+    Case.objects.filter(pk=in_review.pk).update(legal_limit_days=None, legal_due=None)
+    before = events_for(in_review).count()
+    with pytest.raises(CaseInputError, match="该事项未设定法定办理时限，没有可以延长的期限。"):
+        services.case_extend(actor=zone.approver, case_id=in_review.pk, days=3, reason="复杂")
+    case = reload(in_review)
+    assert (case.extension_days, case.legal_due) == (0, None)
+    assert not case.documents.filter(kind=DocumentKind.EXTENSION_NOTICE).exists()
+    assert events_for(in_review).count() == before
 
 
 def test_case_extend_by_reviewer_refused(zone, in_review):

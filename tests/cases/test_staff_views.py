@@ -303,6 +303,14 @@ def test_staff_extend_offered_once_only(client, zone, in_review):
     assert "10 个工作日（批准人：" in body
 
 
+def test_staff_extend_not_offered_without_a_legal_limit(client, zone, in_review):
+    assert offers(page(client, zone.approver, in_review).content.decode(), in_review, "extend")
+    in_review.legal_limit_days = None
+    in_review.save(update_fields=["legal_limit_days"])
+    assert not offers(page(client, zone.approver, in_review).content.decode(), in_review,
+                      "extend")
+
+
 def test_staff_deny_without_reason_refused_with_remedy_prefilled(client, zone, in_review):
     body = page(client, zone.approver, in_review).content.decode()
     assert "依法申请行政复议" in body  # the remedy text is prefilled

@@ -98,6 +98,8 @@ def case_extend(*, actor, case_id: int, days: int, reason: str):
             raise IllegalTransition(case, "extend")
         if case.extension_days:
             raise CaseInputError(_("该办件已延长过一次期限，依法不能再次延长。"))
+        if case.legal_limit_days is None:
+            raise CaseInputError(_("该事项未设定法定办理时限，没有可以延长的期限。"))
         case.extension_days = days
         case.extension_reason = reason.strip()
         case.extension_approved_by = actor

@@ -42,8 +42,9 @@ def free_or_mine(user, case) -> bool:
     return case.claimed_by_id in (None, user.pk)
 
 
-def not_extended(user, case) -> bool:
-    return not case.extension_days
+def extendable(user, case) -> bool:
+    """Once, and only a legal limit there is."""
+    return not case.extension_days and case.legal_limit_days is not None
 
 
 def tolerable_item(user, case) -> bool:
@@ -93,7 +94,7 @@ ACTIONS = [
                 _("已恢复审查，期限已重新计算。"), move="resume"),
     StaffAction("extend", _("延长期限"), f.ExtendForm, "cases.decide",
                 _("期限已延长，延期告知书已生成。"),
-                states=frozenset({S.IN_REVIEW, S.SUSPENDED}), when=not_extended),
+                states=frozenset({S.IN_REVIEW, S.SUSPENDED}), when=extendable),
     StaffAction("decide", _("作出决定"), f.DecideForm, "cases.decide",
                 _("决定已作出，决定书已生成。"), move="decide", when=reviewed,
                 confirm=_("确定作出决定？决定书将送达申请人。")),
