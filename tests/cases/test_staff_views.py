@@ -155,10 +155,12 @@ def test_staff_detail_anonymous_redirected_to_login(client, submitted):
     assert response.status_code == 302 and reverse("login") in response.url
 
 
-def test_staff_action_unknown_or_by_get_refused(client, zone, submitted):
+def test_staff_action_unknown_refused_and_by_get_does_nothing(client, zone, submitted):
     client.force_login(zone.clerk)
     url = reverse("cases:staff_action", args=[submitted.pk, "accept"])
-    assert client.get(url).status_code == 405
+    assert client.get(url).status_code == 302  # to the case page (see the reload test)
+    assert client.put(url).status_code == 405
+    assert reload(submitted).state == CaseState.SUBMITTED
     response = client.post(reverse("cases:staff_action", args=[submitted.pk, "approve_all"]))
     assert response.status_code == 404
     assert reload(submitted).state == CaseState.SUBMITTED
@@ -301,6 +303,21 @@ def test_staff_extend_offered_once_only(client, zone, in_review):
     body = page(client, zone.approver, in_review).content.decode()
     assert not offers(body, in_review, "extend")
     assert "10 个工作日（批准人：" in body
+
+
+def test_staff_action_address_reloaded_shows_the_case_page(client, zone, submitted):
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    client.force_login(zone.clerk)
+    url = reverse("cases:staff_action", args=[submitted.pk, "return"])
+    refused = client.post(url, {}, HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    assert refused.status_code == 422  # nothing ticked: the form says so
+    assert refused["HX-Replace-Url"] == reverse("cases:staff_detail", args=[submitted.pk])
+    assert "HX-Replace-Url" not in client.post(url, {})  # no htmx: a plain page
+    reloaded = client.get(url)  # F5 on that address, or a bookmark of it
+    assert reloaded.status_code == 302
+    assert reloaded["Location"] == reverse("cases:staff_detail", args=[submitted.pk])
+    client.force_login(zone.applicant)
+    assert client.get(url).status_code == 404  # not a way round the staff check
 
 
 def test_staff_extend_not_offered_without_a_legal_limit(client, zone, in_review):

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from onewindow.cases import clocks
 from onewindow.cases import selectors_staff as pages
@@ -39,21 +40,32 @@ def detail(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def act(request, pk: int, action: str):
     spec = BY_SLUG.get(action)
     if spec is None:
         raise Http404(_("没有这项操作。"))
     case = staff_case_get(request, pk)
+    if request.method != "POST":  # the address of a refused action, reloaded: the case page
+        return redirect("cases:staff_detail", pk=case.pk)
     form = spec.form(request.POST, case=case, user=request.user)
     if not form.is_valid():
-        return _page(request, case, bound=form, status=422)
+        return _refused(request, case, form, "", 422)
     try:
         form.perform(actor=request.user)
     except CaseError as err:
-        return _page(request, case, bound=form, error=err.message, status=err.status)
+        return _refused(request, case, form, err.message, err.status)
     messages.success(request, spec.done)
     return redirect("cases:staff_detail", pk=case.pk)
+
+
+def _refused(request, case, form, error: str, status: int):
+    """The case page with the refused form and why. Swapped in by htmx, the address bar keeps
+    the case page's address, not the action's (a reload shows the page, not a 405)."""
+    response = _page(request, case, bound=form, error=error, status=status)
+    if request.headers.get("HX-Request"):
+        response["HX-Replace-Url"] = reverse("cases:staff_detail", args=[case.pk])
+    return response
 
 
 def _page(request, case, *, bound=None, error: str = "", status: int = 200):
