@@ -45,6 +45,17 @@ def _boom(request):
     raise RuntimeError("boom")
 
 
+def test_stale_form_token_is_a_friendly_chinese_403(make_user):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(make_user(role="applicant"))
+    response = browser.post("/notifications/", {"notification": "all"})  # no token
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "页面已过期" in body and "填写的内容没有保存" in body and "返回首页" in body
+    assert 'class="site-header"' in body  # the site's own page, not Django's bare one
+    assert "CSRF验证失败" not in body
+
+
 def test_server_error_is_friendly_chinese_500(settings):
     root_urls.urlpatterns.append(path("boom/", _boom))
     try:

@@ -32,6 +32,14 @@ def permission_denied(request, exception=None):
                   _("您没有访问此页面的权限。如需办理，请先登录或联系窗口工作人员。"))
 
 
+def csrf_failure(request, reason=""):
+    """A form sent from a page whose security token no longer holds (opened before a logout
+    or a login in another tab, or kept open for days): say so, and how to go on."""
+    return _error(request, 403, _("页面已过期"),
+                  _("这个页面打开的时间过长，或您已在其他窗口退出、重新登录，本次提交未被受理，"
+                    "填写的内容没有保存。请返回上一页，刷新后重新填写提交。"))
+
+
 def page_not_found(request, exception=None):
     return _error(request, 404, _("页面不存在"),
                   _("您访问的页面不存在或已被移除，请检查网址，或从首页重新查找。"))
