@@ -11,6 +11,7 @@ from onewindow.audit.selectors import events_for
 from onewindow.cases import services
 from onewindow.cases.enums import CaseState
 from onewindow.cases.models import Case, CaseNote, SubmittedMaterial
+from onewindow.catalog.enums import MaterialSource
 from tests.cases.conftest import PDF, reload, upload_all
 from tests.factories import ServiceItemFactory, UserFactory
 
@@ -187,6 +188,24 @@ def test_submit_with_missing_material_shows_message_and_keeps_draft(applicant, d
     assert "启明智能产业园一期" in page
     case = reload(draft)
     assert case.state == CaseState.DRAFT and case.number is None and case.form_data == FORM
+
+
+def test_material_the_window_obtains_itself_is_not_asked_of_the_applicant(applicant, zone,
+                                                                          draft):
+    planning = zone.item.materials.get(name="建设工程规划许可证")
+    planning.source = MaterialSource.PRODUCED  # the result of an earlier item (guide: 无需提交)
+    planning.save(update_fields=["source"])
+    page = body(applicant.get(reverse("cases:edit", args=[draft.pk])))
+    row = page[page.index(f'id="material-{planning.pk}"'):]
+    assert "无需提交" in row[:row.index("</li>")] and "由窗口获取" in row[:row.index("</li>")]
+    response = applicant.post(reverse("cases:submit", args=[draft.pk]), FORM)
+    assert "还缺少必要材料：建筑工程施工许可申请表。" in body(response)  # only the other one
+    upload_all(draft, zone.applicant, required=["建筑工程施工许可申请表"])
+    response = applicant.post(reverse("cases:submit", args=[draft.pk]), FORM)
+    assert response.status_code == 302
+    assert reload(draft).state == CaseState.SUBMITTED
+    services.case_claim(actor=zone.clerk, case_id=draft.pk)
+    assert services.case_accept(actor=zone.clerk, case_id=draft.pk).state == CaseState.ACCEPTED
 
 
 def test_submit_with_incomplete_form_refused(applicant, zone, draft):

@@ -65,6 +65,11 @@ class MaterialSource(models.TextChoices):
     GOVERNMENT = "government", _("政府部门核发")
 
 
+# Materials the window obtains itself (shared data, the result of an earlier item): the guide
+# tells the applicant not to submit them, and an application is complete without them.
+FETCHED_SOURCES = frozenset({MaterialSource.SHARED, MaterialSource.PRODUCED})
+
+
 class ItemSource(models.TextChoices):
     CURATED = "curated", _("人工维护")
     IMPORTED = "imported", _("批量导入")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.models import Department
 from onewindow.catalog.enums import (
+    FETCHED_SOURCES,
     FILE_TYPES,
     Audience,
     CaseType,
@@ -183,6 +184,11 @@ class MaterialRequirement(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def fetched(self) -> bool:
+        """Obtained by the window itself: the applicant need not submit it."""
+        return self.source in FETCHED_SOURCES
 
     @property
     def file_type_list(self) -> list[str]:

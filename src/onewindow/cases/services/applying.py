@@ -19,7 +19,7 @@ from onewindow.cases.models import Case, CaseNumberSequence, SubmittedMaterial
 from onewindow.cases.selectors_bundles import provided_requirement_ids
 from onewindow.cases.services.commitment import materials_covered_by_commitment
 from onewindow.cases.services.core import lock_case, move_as, require, transition
-from onewindow.catalog.enums import LimitUnit, OnlineDepth
+from onewindow.catalog.enums import FETCHED_SOURCES, LimitUnit, OnlineDepth
 from onewindow.catalog.models import MaterialRequirement
 from onewindow.core.codes import readable_code
 from onewindow.core.db import Prepared, known_empty
@@ -123,8 +123,10 @@ def _single_item(case) -> None:
 
 def missing_materials(case) -> list:
     """Required materials of the item with no current upload and no signed commitment (告知承诺)
-    standing in for them. On every submit: one statement, compiled once (`Prepared`); what a
-    commitment or a sibling part covers is asked only when an upload is missing."""
+    standing in for them; not those the window obtains itself (`FETCHED_SOURCES`: the guide
+    tells the applicant not to submit them). On every submit: one statement, compiled once
+    (`Prepared`); what a commitment or a sibling part covers is asked only when an upload is
+    missing."""
     missing = [m for m in _REQUIRED.all(case.item_id, case.pk) if not m.uploaded]
     if not missing:
         return []
@@ -147,6 +149,7 @@ def material_names(materials) -> str:
 
 _REQUIRED = Prepared(lambda item_id, case_id: MaterialRequirement.objects
                      .filter(item_id=item_id, required=True)
+                     .exclude(source__in=FETCHED_SOURCES)
                      .annotate(uploaded=Exists(SubmittedMaterial.objects.filter(
                          case_id=case_id, requirement_id=OuterRef("pk"),
                          superseded_at__isnull=True))))

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from onewindow.catalog import guide, selectors
-from onewindow.catalog.enums import MaterialSource
 from onewindow.core.context_processors import site_name
 from onewindow.core.htmx import is_htmx
 
@@ -98,7 +97,7 @@ def _material_row(material) -> dict:
         "counts": guide.material_counts_text(material),
         "tolerance": guide.material_tolerance_text(material),
         "file_types": guide.material_file_types_text(material),
-        "fetched": material.source in (MaterialSource.SHARED, MaterialSource.PRODUCED),
+        "fetched": material.fetched,
     }
 
 
