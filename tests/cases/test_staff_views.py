@@ -350,6 +350,18 @@ def test_staff_deliver_by_express_needs_address(client, zone, in_review):
     assert reload(in_review).state == CaseState.COMPLETED
 
 
+def test_staff_deliver_offers_the_address_the_applicant_gave(zone, in_review):
+    from onewindow.cases.forms_staff import DeliverForm
+
+    zone.enterprise.address = "网谷创新中心B座801室"
+    zone.enterprise.save(update_fields=["address"])
+    in_review.enterprise = zone.enterprise
+    in_review.form_data = {**(in_review.form_data or {}), "address": "汇智桥路1号"}
+    assert DeliverForm(case=in_review, user=zone.clerk)["address"].initial == "汇智桥路1号"
+    in_review.form_data["address"] = ""  # none given: the registered one
+    assert DeliverForm(case=in_review, user=zone.clerk)["address"].initial == "网谷创新中心B座801室"
+
+
 def test_staff_note_public_or_internal_shown_on_page(client, zone, in_review):
     act(client, zone.reviewer, in_review, "note", text="请补充现场照片", internal="on")
     response = act(client, zone.reviewer, in_review, "note", text="已电话告知申请人")

@@ -265,8 +265,11 @@ class DeliverForm(CaseActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.case.enterprise_id:
-            self.fields["address"].initial = self.case.enterprise.address
+        # The address the applicant gave on the form (its field says mail goes there), else
+        # the enterprise's registered one.
+        given = (self.case.form_data or {}).get("address", "")
+        self.fields["address"].initial = given or (
+            self.case.enterprise.address if self.case.enterprise_id else "")
 
     def perform(self, *, actor):
         return services.case_deliver(actor=actor, case_id=self.case.pk, **self.cleaned_data)
