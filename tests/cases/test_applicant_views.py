@@ -302,6 +302,19 @@ def test_my_cases_shows_state_clock_due_and_next_step(applicant, in_review, free
     assert reverse("cases:document", args=[case.pk, notice.pk]) in page
 
 
+def test_my_cases_finished_case_shows_the_time_taken_not_a_countdown(applicant, zone,
+                                                                      in_review, freeze_today):
+    case = reload(in_review)
+    freeze_today(case.accepted_on)
+    services.case_decide(actor=zone.approver, case_id=case.pk, decision="approved")
+    services.case_complete(actor=zone.clerk, case_id=case.pk)
+    freeze_today(case.legal_due)  # weeks later: still no countdown on a finished case
+    page = body(applicant.get(reverse("cases:detail", args=[case.pk])))
+    clocks = page[page.index('class="clock-list"'):]
+    clocks = clocks[:clocks.index("</ul>")]
+    assert "不计时" in clocks and "用时 0 个工作日" in clocks and "剩余" not in clocks
+
+
 def test_my_cases_overdue_clock_is_red(applicant, in_review, freeze_today):
     case = reload(in_review)
     freeze_today(case.legal_due + dt.timedelta(days=14))
