@@ -167,6 +167,24 @@ def test_workbench_supervisor_counts_departments_and_marks_escalated(client, zon
     assert foreign.number in filtered and in_review.number not in filtered
 
 
+def test_workbench_supervisor_sees_who_holds_each_case_now(client, zone, in_review):
+    pending = new_case(zone)
+    services.case_claim(actor=zone.clerk, case_id=pending.pk)
+    zone.clerk.first_name, zone.reviewer.first_name = "窗口", "审查"
+    for person in (zone.clerk, zone.reviewer):
+        person.save(update_fields=["first_name"])
+    body = body_for(client, zone.supervisor)
+
+    def handler_cell(case):
+        row = body[body.index(case.number):]
+        row = row[:row.index("</tr>")]
+        return [cell for cell in row.split("<td>") if cell][-1]
+
+    assert str(zone.reviewer) in handler_cell(in_review)  # in the department: its reviewer
+    assert str(zone.clerk) not in handler_cell(in_review)
+    assert str(zone.clerk) in handler_cell(pending)  # at the window: the clerk
+
+
 def test_workbench_pages_keep_filters(client, zone, monkeypatch):
     monkeypatch.setattr("onewindow.cases.views.staff.queue.PAGE_SIZE", 2)
     cases = [new_case(zone) for _ in range(3)]

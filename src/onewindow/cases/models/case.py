@@ -228,6 +228,12 @@ class Case(models.Model):
         return self.enterprise if self.enterprise_id else self.applicant
 
     @property
+    def handler(self):
+        """Who holds the case now: once accepted, the department's reviewer who took up its
+        review (None until one has); before, the window clerk who claimed it."""
+        return self.review_handler if self.accepted_on is not None else self.claimed_by
+
+    @property
     def limit_with_extension(self) -> int | None:
         if self.legal_limit_days is None:
             return None
