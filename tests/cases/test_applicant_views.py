@@ -208,6 +208,19 @@ def test_material_the_window_obtains_itself_is_not_asked_of_the_applicant(applic
     assert services.case_accept(actor=zone.clerk, case_id=draft.pk).state == CaseState.ACCEPTED
 
 
+def test_apply_button_only_for_those_who_may_apply(client, zone):
+    zone.item.online_depth = 4
+    zone.item.save(update_fields=["online_depth"])
+    guide = reverse("catalog:item", args=[zone.item.pk])
+    apply = reverse("cases:apply", args=[zone.item.pk])
+    assert apply in body(client.get(guide))  # a visitor: the login comes first
+    client.force_login(zone.applicant)
+    assert apply in body(client.get(guide))
+    client.force_login(zone.reviewer)  # staff may not apply: no button that leads to a 404
+    assert "在线申请" not in body(client.get(guide))
+    assert client.get(apply).status_code == 404
+
+
 def test_submit_with_incomplete_form_refused(applicant, zone, draft):
     upload_all(draft, zone.applicant)
     response = applicant.post(reverse("cases:submit", args=[draft.pk]),

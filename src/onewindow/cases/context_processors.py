@@ -1,10 +1,16 @@
+from onewindow.accounts.enums import Role
 from onewindow.cases import notify
+
+# Who files applications: an enterprise's people, and help agents for them (staff do not).
+APPLICANT_ROLES = frozenset({Role.APPLICANT, Role.HELP_AGENT})
 
 
 def unread(request):
     """`unread_notifications`: the signed-in user's unread count, counted only if a template
-    uses it (templates call callables)."""
+    uses it (templates call callables); `may_apply`: whether 在线申请 leads anywhere for this
+    user (a visitor is taken to the login first; staff may not apply)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
-    return {"unread_notifications": lambda: notify.unread_count(user)}
+        return {"may_apply": True}
+    return {"unread_notifications": lambda: notify.unread_count(user),
+            "may_apply": user.role in APPLICANT_ROLES}

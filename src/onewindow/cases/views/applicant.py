@@ -20,8 +20,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from onewindow.accounts.enums import Role
 from onewindow.cases import clocks, services, uploads
+from onewindow.cases.context_processors import APPLICANT_ROLES
 from onewindow.cases.enums import PRE_ACCEPTANCE_STATES, WITHDRAWABLE_STATES, CaseState
 from onewindow.cases.errors import CaseError
 from onewindow.cases.forms import (
@@ -39,7 +39,6 @@ from onewindow.cases.views import progress
 from onewindow.catalog.selectors import item_guide_get
 from onewindow.core.htmx import is_htmx
 
-APPLICANT_ROLES = frozenset({Role.APPLICANT, Role.HELP_AGENT})
 PAGE_SIZE = 20
 
 
