@@ -267,6 +267,19 @@ def test_returned_case_shows_every_fix_prominently(applicant, returned):
     assert "重新提交" in page
 
 
+def test_free_text_fix_is_named_as_the_notice_names_it(applicant, zone, submitted):
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    services.case_return(actor=zone.clerk, case_id=submitted.pk,
+                         items=[(None, "请补充项目总平面图")])
+    for url in (reverse("cases:edit", args=[submitted.pk]),
+                reverse("cases:detail", args=[submitted.pk])):
+        page = body(applicant.get(url))
+        assert "<strong>其他</strong>：请补充项目总平面图" in page  # as on the PDF notice
+        assert "<strong>申请表</strong>" not in page
+    item = submitted.corrections.get().items.get()
+    assert item.subject == "其他"
+
+
 def test_resubmit_after_return_is_the_same_case(applicant, zone, returned):
     planning = zone.item.materials.get(name="建设工程规划许可证")
     applicant.post(reverse("cases:upload", args=[returned.pk, planning.pk]),

@@ -43,6 +43,12 @@ class CorrectionItem(models.Model):
     def __str__(self):
         return self.reason[:50]
 
+    @property
+    def subject(self) -> str:
+        """What is to be fixed, as every page and the notice name it: the material, or 其他
+        (the clerk's free-text item: the form, a signature, a missing page …)."""
+        return self.requirement.name if self.requirement_id else str(_("其他"))
+
 
 class HelpOffer(models.Model):
     """先帮再办: before a case is not accepted, the applicant is told why and offered help."""

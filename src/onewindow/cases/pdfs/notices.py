@@ -57,7 +57,7 @@ def receipt(case, ctx: Context) -> Content:
 
 def correction_notice(case, ctx: Context) -> Content:
     request = ctx.source
-    items = [(i.requirement.name if i.requirement_id else _("其他"), i.reason)
+    items = [(i.subject, i.reason)
              for i in request.items.select_related("requirement").order_by("id")]
     paragraphs = [_("您（单位）于%(day)s提交的“%(item)s”申请，经审查，申请材料不齐全或者不符合"
                     "法定形式。根据《中华人民共和国行政许可法》第三十二条的规定，现一次性告知需要"
