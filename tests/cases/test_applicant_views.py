@@ -306,6 +306,22 @@ def test_withdraw_asks_then_withdraws(applicant, submitted):
     assert "申请已撤回" in body(response)
 
 
+def test_discarding_a_draft_speaks_of_a_draft(applicant, draft):
+    url = reverse("cases:withdraw", args=[draft.pk])
+    page = body(applicant.get(url))
+    assert "放弃此草稿" in page and "确认放弃" in page and "放弃草稿</li>" in page
+    assert "撤回" not in page[page.index("<main"):]  # nothing withdrawn: it was never filed
+    response = applicant.post(url, {}, follow=True)
+    assert reload(draft).state == CaseState.WITHDRAWN
+    assert "草稿已放弃。" in body(response)
+
+
+def test_resubmit_panel_keeps_the_number(applicant, returned):
+    page = body(applicant.get(reverse("cases:edit", args=[returned.pk])))
+    panel = page[page.index('id="submit-title"'):]
+    assert f"仍是办件 {returned.number}" in panel and "生成办件编号" not in panel
+
+
 def test_withdraw_of_decided_case_refused_with_message(applicant, zone, in_review):
     services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="approved")
     response = applicant.post(reverse("cases:withdraw", args=[in_review.pk]), {})

@@ -67,7 +67,7 @@ def correction_notice(case, ctx: Context) -> Content:
     closing = [_("说明：%(note)s") % {"note": request.note}] if request.note.strip() else []
     closing += [
         _("请按上述事项一次补正全部材料后重新提交：登录%(site)s（%(url)s），在“我的办件”中打开"
-          "本办件（办件编号%(number)s），逐项更正或重新上传后点击“提交”；也可以携带补正材料到"
+          "本办件（办件编号%(number)s），逐项更正或重新上传后点击“重新提交”；也可以携带补正材料到"
           "政务服务大厅窗口提交。补正后仍为同一办件，无需重新申请。")
         % {"site": site_name(), "url": settings.SITE_URL + reverse("cases:mine"),
            "number": case.number},

@@ -240,7 +240,8 @@ def withdraw(request, pk: int):
         except CaseError as err:
             return render(request, "cases/applicant/withdraw.html",
                           {**context, "error": err.message}, status=err.status)
-        messages.success(request, _("申请已撤回。"))
+        messages.success(request, _("草稿已放弃。") if case.state == CaseState.DRAFT
+                         else _("申请已撤回。"))
         return redirect("cases:detail", case.pk)
     return render(request, "cases/applicant/withdraw.html", context)
 
