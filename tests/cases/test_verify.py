@@ -111,6 +111,20 @@ def test_verify_unknown_code_is_friendly_404(client, certificate):
     assert certificate.number not in html
 
 
+def test_verify_code_typed_into_the_site_opens_the_documents_page(client, certificate):
+    lookup = reverse("cases:verify_lookup")
+    page = client.get(lookup).content.decode()
+    assert 'name="code"' in page and "输入文书上的核验码" in page  # the box the 404 asks for
+    typed = " ".join(certificate.verify_code.lower()[i:i + 4] for i in range(0, 16, 4))
+    response = client.get(lookup, {"code": typed}, follow=True)
+    assert response.status_code == 200 and certificate.number in response.content.decode()
+    missing = client.get(lookup, {"code": "NOSUCHCODE234567"}, follow=True)
+    assert missing.status_code == 404
+    html = missing.content.decode()
+    assert 'value="NOSUCHCODE234567"' in html  # to correct, in the box it asks to retype in
+    assert reverse("cases:verify_lookup") in client.get("/").content.decode()  # footer link
+
+
 def test_verify_code_as_typed_by_a_person_is_found(client, certificate):
     code = certificate.verify_code
     typed = f"{code[:4].lower()}-{code[4:8]}-{code[8:]}"

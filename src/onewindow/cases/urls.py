@@ -22,6 +22,7 @@ urlpatterns = [
     # Documents and their public verification (views/documents.py)
     path("cases/<int:pk>/documents/<int:document_pk>/", documents.download, name="document"),
     path("cases/<int:pk>/files/<int:material_pk>/", documents.material, name="material"),
+    path("verify/", documents.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", documents.verify, name="verify"),
     # Staff workbenches and actions (views/staff.py)
     path("work/", staff.workbench, name="workbench"),

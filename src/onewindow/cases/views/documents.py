@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -44,6 +44,18 @@ def material(request, pk: int, material_pk: int):
     filename = quote(upload.original_name, safe="")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+def verify_lookup(request):
+    """Typing the code printed under a document's QR code, for those who cannot scan it: the
+    same page the QR code opens."""
+    code = "".join(request.GET.get("code", "").split())[:64]
+    if code:
+        return redirect("cases:verify", code=code)
+    response = render(request, "cases/verify.html", {"document": None, "code": ""})
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 
