@@ -320,6 +320,19 @@ def test_staff_action_address_reloaded_shows_the_case_page(client, zone, submitt
     assert client.get(url).status_code == 404  # not a way round the staff check
 
 
+def test_staff_return_form_says_its_note_reaches_the_applicant(client, zone, submitted):
+    services.case_claim(actor=zone.clerk, case_id=submitted.pk)
+    intake = page(client, zone.clerk, submitted).content.decode()
+    assert "印在一次性告知书上，申请人可见。" in intake  # the return's 补充说明
+
+
+def test_staff_opinion_forms_say_who_reads_them(client, zone, in_review):
+    reviewer = page(client, zone.reviewer, in_review).content.decode()
+    assert ">审查意见<" in reviewer and "内部意见，申请人不可见。" in reviewer
+    approver = page(client, zone.approver, in_review).content.decode()
+    assert ">审查、审批意见<" in approver  # the approver records an approval step too
+
+
 def test_staff_extend_not_offered_without_a_legal_limit(client, zone, in_review):
     assert offers(page(client, zone.approver, in_review).content.decode(), in_review, "extend")
     in_review.legal_limit_days = None

@@ -97,7 +97,8 @@ class ReturnForm(CaseActionForm):
     slug = "return"
     extra = _text(_("其他需补正的内容"), required=False, rows=3,
                   help_text=_("不属于上列材料的问题，每行写一项。"))
-    note = _text(_("补充说明"), required=False, rows=2)
+    note = _text(_("补充说明"), required=False, rows=2,
+                 help_text=_("印在一次性告知书上，申请人可见。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,12 +186,13 @@ class ReviewStepForm(CaseActionForm):
     kind = forms.ChoiceField(label=_("环节"), choices=ReviewStepKind.choices)
     outcome = forms.ChoiceField(label=_("意见"), choices=ReviewOutcome.choices,
                                 widget=forms.RadioSelect, initial=ReviewOutcome.AGREE)
-    opinion = _text(_("审查意见"))
+    opinion = _text(_("审查意见"), help_text=_("内部意见，申请人不可见。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.user.has_perm("cases.decide", self.case):
             self.fields["kind"].initial = ReviewStepKind.APPROVE
+            self.fields["opinion"].label = _("审查、审批意见")  # whichever step is chosen
         else:
             self.fields["kind"].choices = [(ReviewStepKind.REVIEW, ReviewStepKind.REVIEW.label)]
 
