@@ -25,7 +25,8 @@ class Utf8JSONRenderer(JSONRenderer):
 api = NinjaAPI(
     title="onewindow API",
     version="1",
-    description="高新区一网通办平台开放接口：事项目录、工作日计算等。",
+    description=("高新区一网通办平台开放接口：事项目录（办事指南、“一件事”）、办件（申请、材料、状态、文书、"
+                 "工作人员办理）、诉求（Open311）、智能导办、远程异地评标、工作日计算等。"),
     urls_namespace="api",
     renderer=Utf8JSONRenderer(),
 )
@@ -51,7 +52,7 @@ class MeOut(Schema):
     role: str
 
 
-@api.get("/me", auth=ApiKeyAuth(), response=MeOut, tags=["accounts"])
+@api.get("/me", auth=ApiKeyAuth(), response=MeOut, tags=["accounts"], summary="当前用户")
 def me(request):
     """The account a token belongs to — a quick check that a token works."""
     return {"username": request.auth.username, "role": request.auth.role}

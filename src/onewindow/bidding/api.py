@@ -73,7 +73,8 @@ def _get(model, tender, pk: int, message: str):
     return obj
 
 
-@router.get("/tenders/{int:tender_id}/progress", auth=AUTH, response={200: dict, **ERRORS})
+@router.get("/tenders/{int:tender_id}/progress", auth=AUTH, response={200: dict, **ERRORS},
+            summary="评标进度")
 def progress(request, tender_id: int):
     """Each member's scored / total cells (never the points while scoring is open)."""
     tender = _tender(request, tender_id)
@@ -81,7 +82,8 @@ def progress(request, tender_id: int):
             "members": list(selectors.progress(tender=tender).values())}
 
 
-@router.get("/tenders/{int:tender_id}/scores", auth=AUTH, response={200: list[dict], **ERRORS})
+@router.get("/tenders/{int:tender_id}/scores", auth=AUTH, response={200: list[dict], **ERRORS},
+            summary="评分汇总")
 def scores(request, tender_id: int):
     """The scores the caller may see: their own while open, all after the close."""
     tender = _tender(request, tender_id)
@@ -90,7 +92,8 @@ def scores(request, tender_id: int):
             for s in selectors.scores_visible_to(user=request.auth, tender=tender)]
 
 
-@router.post("/tenders/{int:tender_id}/scores", auth=AUTH, response={200: dict, **ERRORS})
+@router.post("/tenders/{int:tender_id}/scores", auth=AUTH, response={200: dict, **ERRORS},
+             summary="录入评分")
 def score_enter(request, tender_id: int, payload: ScoreIn):
     tender = _tender(request, tender_id)
     bid = _get(Bid, tender, payload.bid, _("投标文件不存在。"))
@@ -100,7 +103,8 @@ def score_enter(request, tender_id: int, payload: ScoreIn):
     return {"id": score.pk, "bid": bid.pk, "criterion": criterion.pk, "points": str(score.points)}
 
 
-@router.post("/tenders/{int:tender_id}/compliance", auth=AUTH, response={200: dict, **ERRORS})
+@router.post("/tenders/{int:tender_id}/compliance", auth=AUTH, response={200: dict, **ERRORS},
+             summary="符合性审查结论")
 def compliance(request, tender_id: int, payload: ComplianceIn):
     tender = _tender(request, tender_id)
     bid = _get(Bid, tender, payload.bid, _("投标文件不存在。"))
@@ -109,7 +113,8 @@ def compliance(request, tender_id: int, payload: ComplianceIn):
     return {"bid": bid.pk, "compliance": bid.compliance, "reason": bid.compliance_reason}
 
 
-@router.post("/tenders/{int:tender_id}/chair", auth=AUTH, response={200: dict, **ERRORS})
+@router.post("/tenders/{int:tender_id}/chair", auth=AUTH, response={200: dict, **ERRORS},
+             summary="推选评标委员会主任")
 def chair(request, tender_id: int, payload: ChairIn):
     tender = _tender(request, tender_id)
     member = CommitteeMember.objects.filter(pk=payload.member, tender=tender).first()
@@ -119,14 +124,16 @@ def chair(request, tender_id: int, payload: ChairIn):
     return {"state": tender.state, "chair": tender.chair_id}
 
 
-@router.post("/tenders/{int:tender_id}/close", auth=AUTH, response={200: dict, **ERRORS})
+@router.post("/tenders/{int:tender_id}/close", auth=AUTH, response={200: dict, **ERRORS},
+             summary="结束评标")
 def close(request, tender_id: int):
     tender = _tender(request, tender_id)
     tender = _run(lambda: services.scoring_close(actor=request.auth, tender=tender))
     return {"state": tender.state}
 
 
-@router.post("/tenders/{int:tender_id}/messages", auth=AUTH, response={200: dict, **ERRORS})
+@router.post("/tenders/{int:tender_id}/messages", auth=AUTH, response={200: dict, **ERRORS},
+             summary="发送评标室消息")
 def message(request, tender_id: int, payload: MessageIn):
     tender = _tender(request, tender_id)
     posted = _run(lambda: services.message_post(actor=request.auth, tender=tender,
@@ -134,7 +141,8 @@ def message(request, tender_id: int, payload: MessageIn):
     return {"id": posted.pk, "venue": posted.venue.name, "text": posted.text}
 
 
-@router.get("/tenders/{int:tender_id}/results", auth=AUTH, response={200: dict, **ERRORS})
+@router.get("/tenders/{int:tender_id}/results", auth=AUTH, response={200: dict, **ERRORS},
+            summary="评标结果")
 def results(request, tender_id: int):
     """Scores, totals and ranking per lot, once the chair closed scoring."""
     tender = _tender(request, tender_id)
@@ -143,7 +151,8 @@ def results(request, tender_id: int):
     return json.loads(json.dumps(selectors.report_payload(tender=tender), default=str))
 
 
-@router.get("/tenders/{int:tender_id}/ocds", auth=None, response={200: dict, 404: ErrorOut})
+@router.get("/tenders/{int:tender_id}/ocds", auth=None, response={200: dict, 404: ErrorOut},
+            summary="OCDS 数据包")
 def ocds_package(request, tender_id: int):
     """The OCDS release package (bids extension) of a tender whose report is countersigned."""
     tender = Tender.objects.select_related("main_venue").filter(
@@ -153,7 +162,8 @@ def ocds_package(request, tender_id: int):
     return ocds.release_package(tender)
 
 
-@router.get("/verify/{code}", auth=None, response={200: dict, 404: ErrorOut})
+@router.get("/verify/{code}", auth=None, response={200: dict, 404: ErrorOut},
+            summary="核验评标报告")
 def verify(request, code: str):
     """Check every signature of a report and whether the saved scores still match it."""
     report = Report.objects.filter(code=code).first()
@@ -166,7 +176,7 @@ def verify(request, code: str):
                            for s in result["signatures"]]}
 
 
-@router.post("/score", auth=None, response={200: dict, 422: ErrorOut})
+@router.post("/score", auth=None, response={200: dict, 422: ErrorOut}, summary="按评标办法计算得分")
 def score(request):
     """The stateless ranking: the body is the `onewindow bidding score` input document
     (docs/bidding-score-format.md); the answer is its output."""

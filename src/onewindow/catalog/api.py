@@ -143,7 +143,7 @@ class ItemFilters(Schema):
     item_type: ItemType | None = Field(None, description="权力类型代码")
 
 
-@router.get("/items", response=list[ItemOut], auth=None)
+@router.get("/items", response=list[ItemOut], auth=None, summary="事项列表")
 @paginate(PageNumberPagination, page_size=20)
 def item_list(request, filters: Query[ItemFilters]):
     """Published items, filtered; with `q`, the best name matches first."""
@@ -159,7 +159,8 @@ def item_list(request, filters: Query[ItemFilters]):
     return items
 
 
-@router.get("/items/{int:item_id}", response={200: ItemDetailOut, 404: ErrorOut}, auth=None)
+@router.get("/items/{int:item_id}", response={200: ItemDetailOut, 404: ErrorOut}, auth=None,
+            summary="事项详情（办事指南）")
 def item_detail(request, item_id: int):
     """One published item with its guide: materials, steps, life events."""
     try:
@@ -168,25 +169,26 @@ def item_detail(request, item_id: int):
         raise HttpError(404, str(error)) from None
 
 
-@router.get("/departments", response=list[DepartmentOut], auth=None)
+@router.get("/departments", response=list[DepartmentOut], auth=None, summary="部门列表")
 def department_list(request):
     """Active departments with the number of published items of each."""
     return selectors.department_list()
 
 
-@router.get("/life-events", response=list[LifeEventOut], auth=None)
+@router.get("/life-events", response=list[LifeEventOut], auth=None, summary="主题分类列表")
 def life_event_list(request):
     """Themes (开办企业, 项目建设 …) with the number of published items of each."""
     return selectors.life_event_list()
 
 
-@router.get("/bundles", response=list[BundleOut], auth=None)
+@router.get("/bundles", response=list[BundleOut], auth=None, summary="“一件事”列表")
 def bundle_list(request):
     """Published bundles (一件事)."""
     return selectors.bundle_list().order_by("name")
 
 
-@router.get("/bundles/{slug:code}", response={200: BundleDetailOut, 404: ErrorOut}, auth=None)
+@router.get("/bundles/{slug:code}", response={200: BundleDetailOut, 404: ErrorOut}, auth=None,
+            summary="“一件事”详情")
 def bundle_detail(request, code: str):
     """One published bundle with its published items in order."""
     try:

@@ -186,13 +186,14 @@ def _department(code: str) -> Department:
 
 
 # --- public -------------------------------------------------------------------------------------
-@router.get("/categories", auth=None, response=list[CategoryOut])
+@router.get("/categories", auth=None, response=list[CategoryOut], summary="诉求分类")
 def categories(request):
     """诉求类别及其响应、办结时限。"""
     return list(selectors.active_categories())
 
 
-@router.post("/track", auth=None, response={200: RequestDetailOut, 404: ErrorOut})
+@router.post("/track", auth=None, response={200: RequestDetailOut, 404: ErrorOut},
+             summary="凭查询码查询诉求")
 def track(request, body: TrackIn):
     """凭诉求编号和查询码查看进度（无需登录）。"""
     try:
@@ -204,7 +205,7 @@ def track(request, body: TrackIn):
 
 
 # --- the requester ------------------------------------------------------------------------------
-@router.post("/requests", response={201: FiledOut, **ERRORS})
+@router.post("/requests", response={201: FiledOut, **ERRORS}, summary="提交诉求")
 def file(request, body: RequestIn):
     """提交诉求（phone_call=true：工作人员代录来电）。"""
     category = Category.objects.filter(code=body.category).first()
@@ -220,7 +221,7 @@ def file(request, body: RequestIn):
     return Status(201, filed)
 
 
-@router.get("/requests", response=list[RequestOut])
+@router.get("/requests", response=list[RequestOut], summary="诉求列表")
 def request_list(request, state: str = "", limit: int = 100):
     """调用者可见的诉求（诉求人：本人的；部门：派给本部门的；督查：全部）。"""
     rows = selectors.visible_requests(request.auth)
@@ -229,7 +230,7 @@ def request_list(request, state: str = "", limit: int = 100):
     return list(rows.order_by("-filed_at")[:max(1, min(limit, 500))])
 
 
-@router.get(PATH, response={200: RequestDetailOut, **ERRORS})
+@router.get(PATH, response={200: RequestDetailOut, **ERRORS}, summary="诉求详情")
 def request_detail(request, request_id: int):
     return _detail(request, request_id)
 
@@ -270,7 +271,7 @@ _action("close", EmptyIn, lambda u, pk, b: services.request_close(actor=u, reque
         "确认办结（诉求人）")
 
 
-@router.get("/metrics", response={200: MetricsOut, 403: ErrorOut})
+@router.get("/metrics", response={200: MetricsOut, 403: ErrorOut}, summary="诉求办理指标")
 def metrics(request, start: dt.date | None = None, end: dt.date | None = None):
     """按部门和类别的响应率、按时办结率、解决率、满意率（督查）。"""
     if not request.auth.has_perm("complaints.view_metrics"):

@@ -141,7 +141,7 @@ def _limit(request) -> None:
     services.rate_limit_take(client=services.client_key(request.META.get("REMOTE_ADDR", "")))
 
 
-@router.get("/search", response={200: AnswerOut, 429: ErrorOut}, auth=None)
+@router.get("/search", response={200: AnswerOut, 429: ErrorOut}, auth=None, summary="智能导办检索")
 def search(request, params: Query[SearchQuery]):
     """Ranked items for a question in plain Chinese, each with its score and why it matched."""
     try:
@@ -155,7 +155,7 @@ def search(request, params: Query[SearchQuery]):
     return Status(200, answer_out(answer, log))
 
 
-@router.post("/chat", response={200: ChatOut, 429: ErrorOut}, auth=None)
+@router.post("/chat", response={200: ChatOut, 429: ErrorOut}, auth=None, summary="智能导办问答")
 def chat(request, payload: ChatIn):
     """One turn of a conversation; send back `state` from the previous answer to continue."""
     try:
@@ -172,7 +172,7 @@ def chat(request, payload: ChatIn):
 
 
 @router.post("/rate", response={200: RateOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-             auth=None)
+             auth=None, summary="评价导办回答")
 def rate(request, payload: RateIn):
     """Rate an answer once: 1 (helped) or -1 (did not)."""
     try:
