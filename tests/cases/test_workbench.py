@@ -185,6 +185,27 @@ def test_workbench_supervisor_sees_who_holds_each_case_now(client, zone, in_revi
     assert str(zone.clerk) in handler_cell(pending)  # at the window: the clerk
 
 
+def test_workbench_resubmitted_case_is_continued_by_its_clerk(client, zone):
+    case = new_case(zone)
+    services.case_claim(actor=zone.clerk, case_id=case.pk)
+    planning = zone.item.materials.first()
+    services.case_return(actor=zone.clerk, case_id=case.pk, items=[(planning, "不清晰")])
+    services.case_submit(actor=zone.applicant, case_id=case.pk)  # fixed and sent again
+    fresh = new_case(zone)
+
+    def button(body, number):
+        row = body[body.index(number):]
+        return row[:row.index("</tr>")]
+
+    mine = body_for(client, zone.clerk)
+    assert "继续预审" in button(mine, case.number) and "接手承办" not in button(mine, case.number)
+    assert ">承办</button>" in button(mine, fresh.number)
+    other = UserFactory(role="window_clerk")
+    theirs = body_for(client, other)
+    assert "接手承办" in button(theirs, case.number)
+    assert "data-confirm=" in button(theirs, case.number)  # taking over is asked first
+
+
 def test_workbench_pages_keep_filters(client, zone, monkeypatch):
     monkeypatch.setattr("onewindow.cases.views.staff.queue.PAGE_SIZE", 2)
     cases = [new_case(zone) for _ in range(3)]
