@@ -206,6 +206,24 @@ def test_workbench_resubmitted_case_is_continued_by_its_clerk(client, zone):
     assert "data-confirm=" in button(theirs, case.number)  # taking over is asked first
 
 
+def test_workbench_department_sees_which_cases_await_a_decision(client, zone, in_review):
+    waiting = new_case(zone)  # accepted and in review, no opinion yet
+    services.case_accept(actor=zone.clerk, case_id=waiting.pk)
+    services.case_start_review(actor=zone.reviewer, case_id=waiting.pk)
+    body = body_for(client, zone.approver)
+
+    def row(number):
+        rest = body[body.index(number):]
+        return rest[:rest.index("</tr>")]
+
+    assert "已有审查意见，待决定" in row(in_review.number)
+    assert "待决定" not in row(waiting.number)
+    services.case_review_step(actor=zone.reviewer, case_id=waiting.pk, kind="review",
+                              outcome="disagree", opinion="材料不符")
+    body = body_for(client, zone.approver)
+    assert "审查意见：不同意" in row(waiting.number)
+
+
 def test_workbench_pages_keep_filters(client, zone, monkeypatch):
     monkeypatch.setattr("onewindow.cases.views.staff.queue.PAGE_SIZE", 2)
     cases = [new_case(zone) for _ in range(3)]

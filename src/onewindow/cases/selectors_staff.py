@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +27,7 @@ from onewindow.cases import clocks
 from onewindow.cases.enums import OPEN_STATES, CaseState, ClockColour
 from onewindow.cases.errors import action_label
 from onewindow.cases.forms import ApplicationForm
-from onewindow.cases.models import Case
+from onewindow.cases.models import Case, ReviewStep
 from onewindow.cases.selectors import visible_cases
 from onewindow.cases.selectors_bundles import OPTIONAL_FIELD, Provided, provided_materials
 from onewindow.catalog.models import ServiceItem
@@ -102,6 +102,7 @@ class QueueEntry:
 class QueueRow:
     case: Case
     clock: clocks.Clock | None
+    latest_opinion: str | None = None  # in review: the outcome of the latest opinion, if any
 
     @property
     def overdue(self) -> bool:
@@ -145,10 +146,15 @@ def filter_entries(entries: Iterable[QueueEntry], *, state: str = "",
 
 
 def queue_rows(user, entries: Iterable[QueueEntry]) -> list[QueueRow]:
-    """The page's cases in full, in the order of `entries`."""
+    """The page's cases in full, in the order of `entries`; a case in review with the outcome
+    of its latest opinion (a decision may follow one that is not a disagreement)."""
     entries = list(entries)
-    cases = visible_cases(user).in_bulk([e.pk for e in entries])
-    return [QueueRow(cases[e.pk], e.clock) for e in entries if e.pk in cases]
+    latest = ReviewStep.objects.filter(case=OuterRef("pk")).order_by("-at", "-pk")
+    cases = visible_cases(user).annotate(
+        latest_opinion=Subquery(latest.values("outcome")[:1])).in_bulk([e.pk for e in entries])
+    return [QueueRow(cases[e.pk], e.clock,
+                     cases[e.pk].latest_opinion if e.state == S.IN_REVIEW else None)
+            for e in entries if e.pk in cases]
 
 
 def queue_items(user) -> QuerySet[ServiceItem]:
