@@ -570,6 +570,23 @@ def test_inbox_mark_one_read_only_touches_my_own(client, zone, submitted):
     assert "标为已读" not in partial and "<html" not in partial
 
 
+def test_inbox_mark_one_read_updates_the_counts_on_the_page(client, zone, submitted):
+    first, _second = (_note(zone.applicant, submitted, body) for body in ("一", "二"))
+    client.force_login(zone.applicant)
+    page = client.get(reverse("cases:notifications")).content.decode()
+    assert 'id="nav-unread"' in page and 'id="unread-summary"' in page
+    response = client.post(reverse("cases:notifications"), {"notification": first.pk},
+                           headers={"HX-Request": "true"})
+    partial = response.content.decode()
+    summary = partial[partial.index('<div id="unread-summary" hx-swap-oob="true">'):]
+    assert "1 条未读消息" in summary[:summary.index("</div>")]
+    badge = partial[partial.index('<span id="nav-unread" hx-swap-oob="true">'):]
+    assert ">1<" in badge  # the header's count, out of band
+    client.post(reverse("cases:notifications"), {"notification": _second.pk},
+                headers={"HX-Request": "true"})
+    assert notify.unread_count(zone.applicant) == 0
+
+
 def test_inbox_mark_all_read(client, zone, submitted):
     for body in ("一", "二"):
         _note(zone.applicant, submitted, body)

@@ -50,5 +50,6 @@ def _mark_read(request):
     notification = notify.inbox(request.user).filter(pk=int(raw)).first()
     if is_htmx(request) and notification is not None:
         notification.case_url = notification.link or case_url(request.user, notification.case_id)
-        return render(request, "cases/notifications.html#notification", {"n": notification})
+        return render(request, "cases/includes/notification_read.html", {
+            "n": notification, "unread_count": notify.unread_count(request.user)})
     return redirect("cases:notifications")
