@@ -357,6 +357,14 @@ def test_my_cases_finished_case_shows_the_time_taken_not_a_countdown(applicant, 
     assert "不计时" in clocks and "用时 0 个工作日" in clocks and "剩余" not in clocks
 
 
+def test_documents_are_listed_by_the_names_they_bear(applicant, zone, in_review):
+    services.case_decide(actor=zone.approver, case_id=in_review.pk, decision="approved")
+    letter = in_review.documents.get(kind="decision_letter")
+    page = body(applicant.get(reverse("cases:detail", args=[in_review.pk])))
+    assert f">{letter.title}</a>" in page  # as printed on it, as staff and the PDF say
+    assert f">{letter.title}</a>" in body(applicant.get(reverse("cases:mine")))
+
+
 def test_my_cases_overdue_clock_is_red(applicant, in_review, freeze_today):
     case = reload(in_review)
     freeze_today(case.legal_due + dt.timedelta(days=14))

@@ -222,12 +222,12 @@ def test_case_journey_returned_fixed_approved_and_certificate_verified(journey):
     open_my_case(applicant, journey, number)
     assert "已送达" in applicant.locator(".case-header .badge").inner_text()
     assert "可下载证照" in applicant.locator(".next-step").inner_text()
-    certificate = download_document(applicant, "证照")
+    issued = Case.objects.get(number=number).documents.get(kind=DocumentKind.CERTIFICATE)
+    certificate = download_document(applicant, issued.title)  # the certificate's own name
     assert certificate.startswith(b"%PDF")
 
     visitor = journey.open()  # no login: anyone holding the paper can scan the QR code
     visitor.goto(verify_link_in(certificate, journey.url))
-    issued = Case.objects.get(number=number).documents.get(kind=DocumentKind.CERTIFICATE)
     assert visitor.locator(".badges").inner_text().strip() == "有效"
     facts = visitor.locator("dl.facts").inner_text()
     assert issued.number in facts and "建筑工程施工许可证核发" in facts

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from onewindow.cases.enums import CaseState
+from onewindow.cases.enums import CaseState, DocumentKind
 from onewindow.cases.models import Case
 from onewindow.cases.selectors_bundles import bundle_form_spec
 from tests.cases import conftest as case_fixtures
@@ -128,9 +128,10 @@ def test_instant_filing_approved_and_certificate_downloads(journey, filing):
     assert page.locator(".case-header .badge").first.inner_text().strip() == "已办结"
     header = page.locator(".case-header").inner_text()
     assert number in header and "企业投资项目备案" in header
-    certificate = download_document(page, "证照")
-    assert certificate.startswith(b"%PDF")
     case = Case.objects.get(number=number)
+    issued = case.documents.get(kind=DocumentKind.CERTIFICATE)
+    certificate = download_document(page, issued.title)  # the certificate's own name
+    assert certificate.startswith(b"%PDF")
     assert case.state == CaseState.COMPLETED and case.decision == "approved"
     assert journey.csp_errors == []
 
