@@ -224,6 +224,20 @@ def test_workbench_department_sees_which_cases_await_a_decision(client, zone, in
     assert "审查意见：不同意" in row(waiting.number)
 
 
+def test_workbench_filters_the_cases_with_the_applicant(client, zone, in_review):
+    back = new_case(zone)
+    services.case_claim(actor=zone.clerk, case_id=back.pk)
+    services.case_return(actor=zone.clerk, case_id=back.pk,
+                         items=[(zone.item.materials.first(), "不清晰")])
+    body = body_for(client, zone.supervisor)
+    link = f"?department={zone.dept.pk}&amp;colour=none"
+    assert link in body  # the 在申请人处 count is a link like the others
+    filtered = body_for(client, zone.supervisor, WORKBENCH + "?colour=none", **HTMX)
+    assert back.number in filtered and in_review.number not in filtered
+    clerk = body_for(client, zone.clerk, WORKBENCH + "?colour=none", **HTMX)
+    assert back.number in clerk
+
+
 def test_workbench_pages_keep_filters(client, zone, monkeypatch):
     monkeypatch.setattr("onewindow.cases.views.staff.queue.PAGE_SIZE", 2)
     cases = [new_case(zone) for _ in range(3)]

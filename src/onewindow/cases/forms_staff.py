@@ -23,6 +23,7 @@ from onewindow.cases.enums import (
 )
 from onewindow.cases.errors import CaseInputError
 from onewindow.cases.selectors_staff import (
+    NO_CLOCK_FILTER,
     OVERSEER,
     QUEUE_STATES,
     queue_departments,
@@ -47,7 +48,8 @@ class QueueFilterForm(forms.Form):
     item = forms.ModelChoiceField(label=_("事项"), required=False, queryset=None,
                                   empty_label=_("全部事项"))
     colour = forms.ChoiceField(label=_("时限"), required=False,
-                               choices=[("", _("全部"))] + ClockColour.choices)
+                               choices=[("", _("全部")), *ClockColour.choices,
+                                        (NO_CLOCK_FILTER, _("在申请人处"))])
     department = forms.ModelChoiceField(label=_("部门"), required=False, queryset=None,
                                         empty_label=_("全部部门"))
 

@@ -136,12 +136,18 @@ def queue_entries(user) -> list[QueueEntry]:
     return sorted(entries, key=QueueEntry.sort_key)
 
 
+# The clock filter's value for cases without a running clock (with the applicant, 补正).
+NO_CLOCK_FILTER = "none"
+
+
 def filter_entries(entries: Iterable[QueueEntry], *, state: str = "",
                    item: ServiceItem | None = None, department: Department | None = None,
                    colour: str = "") -> list[QueueEntry]:
     wanted = {"state": state, "item_id": item and item.pk,
               "department_id": department and department.pk, "colour": colour}
     wanted = {name: value for name, value in wanted.items() if value}
+    if wanted.get("colour") == NO_CLOCK_FILTER:
+        wanted["colour"] = None
     return [e for e in entries if all(getattr(e, n) == v for n, v in wanted.items())]
 
 
@@ -171,7 +177,7 @@ def queue_departments(user) -> QuerySet[Department]:
 @dataclass(frozen=True)
 class CountRow:
     department: Department | None  # None: the total row
-    cells: list[tuple[str, int]]  # (colour, count) in COLOUR_ORDER, then ("", no clock)
+    cells: list[tuple[str, int]]  # (colour, count) in COLOUR_ORDER, then (NO_CLOCK_FILTER, count)
     total: int
 
 
@@ -190,7 +196,7 @@ def department_colour_counts(entries: Iterable[QueueEntry]) -> list[CountRow]:
 
 def _count_row(department, by_colour: dict) -> CountRow:
     cells = [(colour, by_colour.get(colour, 0)) for colour in COLOUR_ORDER]
-    cells.append(("", by_colour.get(None, 0)))
+    cells.append((NO_CLOCK_FILTER, by_colour.get(None, 0)))
     return CountRow(department, cells, sum(by_colour.values()))
 
 
