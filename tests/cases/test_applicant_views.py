@@ -280,6 +280,12 @@ def test_free_text_fix_is_named_as_the_notice_names_it(applicant, zone, submitte
     assert item.subject == "其他"
 
 
+def test_resubmit_without_the_material_asked_for_is_taken_with_a_warning(applicant, returned):
+    response = applicant.post(reverse("cases:submit", args=[returned.pk]), FORM, follow=True)
+    assert reload(returned).state == CaseState.SUBMITTED  # not refused: the window decides
+    assert "以下要求补正的材料没有重新上传：建设工程规划许可证。" in body(response)
+
+
 def test_resubmit_after_return_is_the_same_case(applicant, zone, returned):
     planning = zone.item.materials.get(name="建设工程规划许可证")
     applicant.post(reverse("cases:upload", args=[returned.pk, planning.pk]),
@@ -288,6 +294,8 @@ def test_resubmit_after_return_is_the_same_case(applicant, zone, returned):
     assert "已重新上传" in row
     response = applicant.post(reverse("cases:submit", args=[returned.pk]), FORM)
     assert response["Location"] == reverse("cases:detail", args=[returned.pk])
+    page = body(applicant.get(response["Location"]))
+    assert "没有重新上传" not in page  # it was
     case = reload(returned)
     assert case.state == CaseState.SUBMITTED and case.number == returned.number
     assert case.corrections.get().resolved_at is not None

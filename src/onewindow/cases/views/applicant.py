@@ -215,6 +215,9 @@ def submit(request, pk: int):
     if not form.is_valid():
         return _edit_page(request, case, form=form, status=422,
                           error=_("申请表有未填或填错的内容，请按提示修改后再提交。"))
+    unfixed = ([row["requirement"].name for row in progress.material_rows(case)
+                if row["asked"] and not row["fixed"]] if case.state == CaseState.RETURNED
+               else [])
     try:
         # What was typed is saved first, so that a refused submission keeps it in the draft;
         # 秒批: an item with a published decision table may be decided at once.
@@ -224,6 +227,10 @@ def submit(request, pk: int):
         return _edit_page(request, case, form=form, error=err.message, status=err.status)
     messages.success(request, _("申请已提交。办件编号 %(number)s，查询码 %(code)s，请妥善保存。")
                      % {"number": case.number, "code": case.query_code})
+    if unfixed:  # the applicant may have answered otherwise; the window checks again
+        messages.warning(request, _("以下要求补正的材料没有重新上传：%(names)s。窗口将据此继续"
+                                    "预审，如仍不符合要求会再次告知。")
+                         % {"names": "、".join(unfixed)})
     return redirect("cases:detail", case.pk)
 
 
