@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
+from django.urls import reverse
 
 from onewindow.audit.selectors import audit_verify, events_for
 from onewindow.cases import clocks, services
@@ -412,6 +413,26 @@ def test_bundle_submit_with_missing_material_names_it_and_writes_nothing(bz):
     assert not parent.children.exists()
 
 
+def test_bundle_submit_without_a_material_the_window_obtains_itself(bz):
+    from onewindow.catalog.enums import MaterialSource
+    from onewindow.catalog.models import MaterialRequirement
+
+    MaterialRequirement.objects.filter(name="用地批准手续").update(
+        source=MaterialSource.SHARED)  # 部门共享获取: the guide says not to submit it
+    parent = bundles.bundle_create_draft(actor=bz.applicant, bundle=bz.bundle,
+                                         enterprise=bz.enterprise, idempotency_key=KEY)
+    spec = bundle_form_spec(bz.bundle, optional_item_ids=[])
+    fetched = [slot for slot in spec.asked if slot.name == "用地批准手续"]
+    assert fetched and all(s.fetched and not s.required for s in fetched)
+    for slot in spec.asked:
+        if slot.required:
+            bundles.bundle_material_upload(actor=bz.applicant, case_id=parent.pk,
+                                           requirement_id=slot.key, uploaded_file=pdf(slot.name))
+    bundles.bundle_submit(actor=bz.applicant, bundle=bz.bundle, enterprise=bz.enterprise,
+                          form_data={**FORM}, idempotency_key=KEY)
+    assert reload(parent).state != S.DRAFT and parent.children.exists()
+
+
 def test_bundle_submit_with_bad_field_names_it(bz):
     start_bundle(bz)
     with pytest.raises(CaseInputError, match="联系电话"):
@@ -774,3 +795,12 @@ def test_stop_rule_refuses_at_once_while_a_part_it_ends_is_held(bz):
                          reason="消防设计不符合规范")
     assert reload(permit).state == S.TERMINATED
     assert audit_verify()[1] is None
+
+
+def test_bundle_followed_by_its_query_code_names_the_bundle(client, bz):
+    parent = submit_bundle(bz)
+    response = client.post(reverse("cases:track"),
+                           {"number": parent.number, "query_code": parent.query_code})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"<dt>事项</dt><dd>{bz.bundle.name}</dd>" in page  # not an empty item name

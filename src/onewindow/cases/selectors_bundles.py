@@ -76,7 +76,12 @@ class MaterialSlot:
 
     @property
     def required(self) -> bool:
-        return any(r.required for r in self.needed)
+        """Asked of the applicant: not what the window obtains itself (`fetched`)."""
+        return any(r.required and not r.fetched for r in self.needed)
+
+    @property
+    def fetched(self) -> bool:
+        return bool(self.needed) and all(r.fetched for r in self.needed)
 
     @property
     def asked(self) -> bool:

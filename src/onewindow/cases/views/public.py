@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from onewindow.cases.forms import TrackForm
 from onewindow.cases.selectors import case_get_by_query_code
+from onewindow.cases.selectors_bundles import case_display_name
 from onewindow.cases.views import progress
 
 
@@ -30,7 +31,8 @@ def track(request):
         return render(request, "cases/track.html", {
             "form": form, "error": _("办件编号或查询码不正确，请核对后重新输入。")}, status=404)
     return render(request, "cases/track.html", {
-        "form": form, "case": case, "badge": progress.state_badge(case),
+        "form": form, "case": case, "name": case_display_name(case),
+        "badge": progress.state_badge(case),
         "clocks": progress.clock_rows(case), "next_step": progress.next_step(case),
         "enterprise": progress.mask_name(case.enterprise.name) if case.enterprise else "",
     })
