@@ -38,6 +38,16 @@ def test_application_fields_refuse_unreadable_answers(filing):
     assert set(form.errors) == {"in_approval_catalogue", "total_investment"}
 
 
+@pytest.mark.parametrize("saved, checked", [(False, "false"), (True, "true")])
+def test_application_fields_show_a_saved_yes_or_no_as_answered(filing, saved, checked):
+    form = forms.Form(initial={"in_approval_catalogue": saved})
+    form.fields.update(application_fields(selectors.table_in_force(filing.item.pk)))
+    html = str(form["in_approval_catalogue"])
+    assert f'value="{checked}" ' in html and "checked" in html
+    chosen = html[html.index("checked") - 120:html.index("checked")]
+    assert f'value="{checked}"' in chosen  # the saved answer is the one checked
+
+
 def test_application_fields_answers_approved_instantly(filing):
     form = form_for(selectors.table_in_force(filing.item.pk),
                     {"in_approval_catalogue": "false", "industry_policy": "允许类",

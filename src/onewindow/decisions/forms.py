@@ -58,6 +58,13 @@ class _IsoDateField(forms.DateField):
         return day.isoformat() if day else None
 
 
+class _YesNoField(forms.TypedChoiceField):
+    """是/否 kept as a JSON boolean; a saved True/False shows as the radio it came from."""
+
+    def prepare_value(self, value):
+        return {True: "true", False: "false"}.get(value, value)
+
+
 def _application_field(spec: InputSpec) -> forms.Field:
     common = {"label": spec.label, "required": True}
     if spec.type == InputType.NUMBER:
@@ -65,9 +72,8 @@ def _application_field(spec: InputSpec) -> forms.Field:
     if spec.type == InputType.DATE:
         return _IsoDateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if spec.type == InputType.BOOLEAN:
-        return forms.TypedChoiceField(choices=[("true", _("是")), ("false", _("否"))],
-                                      coerce=lambda v: v == "true", widget=forms.RadioSelect,
-                                      **common)
+        return _YesNoField(choices=[("true", _("是")), ("false", _("否"))],
+                           coerce=lambda v: v == "true", widget=forms.RadioSelect, **common)
     if spec.type == InputType.ENUM:
         return forms.ChoiceField(choices=[NOT_GIVEN, *spec.choice_labels], **common)
     return forms.CharField(max_length=200, **common)
