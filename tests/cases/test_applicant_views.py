@@ -373,6 +373,19 @@ def test_documents_are_listed_by_the_names_they_bear(applicant, zone, in_review)
     assert f">{letter.title}</a>" in body(applicant.get(reverse("cases:mine")))
 
 
+@pytest.mark.parametrize("ended", [CaseState.TERMINATED, CaseState.REVOKED])
+def test_my_cases_ended_case_is_listed_under_done(applicant, submitted, ended):
+    Case.objects.filter(pk=submitted.pk).update(state=ended)
+    mine = reverse("cases:mine")
+    assert submitted.number in body(applicant.get(mine, {"state": "done"}))
+    assert submitted.number not in body(applicant.get(mine, {"state": "open"}))
+
+
+def test_draft_page_offers_to_discard_not_to_withdraw(applicant, draft):
+    page = body(applicant.get(reverse("cases:detail", args=[draft.pk])))
+    assert "放弃此草稿" in page and "撤回申请" not in page
+
+
 def test_my_cases_overdue_clock_is_red(applicant, in_review, freeze_today):
     case = reload(in_review)
     freeze_today(case.legal_due + dt.timedelta(days=14))

@@ -263,3 +263,11 @@ def test_home_page_links_staff_to_their_workbench(client, zone):
         href = "/agent/" if user.role == "help_agent" else WORKBENCH
         assert label in body and f'href="{href}"' in body
     assert f'href="{WORKBENCH}"' not in body_for(client, zone.applicant, "/")
+
+
+def test_timeline_names_the_bundle_clock_events():
+    from onewindow.cases.errors import action_label
+
+    for action in ("bundle_clock_paused", "bundle_clock_resumed", "bundle_clock_pause_ended",
+                   "tolerance_lapsed_deny", "deny_on_lapse"):
+        assert action_label(action) != action and "_" not in action_label(action)

@@ -45,6 +45,18 @@ def _boom(request):
     raise RuntimeError("boom")
 
 
+def test_forbidden_page_does_not_ask_a_signed_in_user_to_sign_in(rf, make_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    from onewindow.core.views import permission_denied
+
+    request = rf.get("/")
+    request.user = make_user(role="applicant")
+    assert "请先登录" not in permission_denied(request).content.decode()
+    request.user = AnonymousUser()
+    assert "请先登录" in permission_denied(request).content.decode()
+
+
 def test_stale_form_token_is_a_friendly_chinese_403(make_user):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(make_user(role="applicant"))

@@ -70,6 +70,9 @@ ACTION_LABELS = {
     "bundle_deliver": "一件事送达", "bundle_terminate": "一件事终止办理",
     "bundle_extend": "延长一件事办理期限", "material_provided": "其他事项办出的证照作为材料提供",
     "instant_decide": "秒批（系统自动审批）", "instant_referred": "未能秒批，转人工办理",
+    "deny_on_lapse": "容缺材料逾期，不予许可", "tolerance_lapsed_deny": "容缺材料逾期，不予许可",
+    "bundle_clock_paused": "一件事计时暂停（各事项均在申请人处或特别程序中）",
+    "bundle_clock_resumed": "一件事恢复计时", "bundle_clock_pause_ended": "一件事计时暂停结束",
 }
 
 

@@ -28,8 +28,10 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
     return _error(request, 403, _("没有权限"),
-                  _("您没有访问此页面的权限。如需办理，请先登录或联系窗口工作人员。"))
+                  _("您的账号没有访问此页面的权限。如需办理，请联系窗口工作人员。") if signed_in
+                  else _("您没有访问此页面的权限。如需办理，请先登录或联系窗口工作人员。"))
 
 
 def csrf_failure(request, reason=""):

@@ -15,7 +15,9 @@ from onewindow.cases.enums import OPEN_STATES, CaseState, ClockColour, Decision,
 from onewindow.cases.selectors_bundles import case_display_name, provided_materials
 
 S = CaseState
-DONE_STATES = frozenset({S.COMPLETED, S.DELIVERED, S.NOT_ACCEPTED, S.WITHDRAWN})
+# Ended, one way or another: each case is under 进行中 or under 已办结.
+DONE_STATES = frozenset({S.COMPLETED, S.DELIVERED, S.NOT_ACCEPTED, S.WITHDRAWN, S.TERMINATED,
+                         S.REVOKED})
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 STATE_GROUPS = {
     "open": (_("进行中"), OPEN_STATES - DONE_STATES),
