@@ -11,6 +11,15 @@ document.addEventListener("click", function (event) {
   var asking = event.target.closest("[data-confirm]");
   if (asking && !window.confirm(asking.getAttribute("data-confirm"))) event.preventDefault();
 });
+// Esc closes the folded menu and gives the focus back to its button.
+document.addEventListener("keydown", function (event) {
+  var nav = document.getElementById("site-nav");
+  var toggle = document.querySelector(".nav-toggle");
+  if (event.key === "Escape" && nav && nav.classList.contains("open")) {
+    nav.classList.remove("open");
+    if (toggle) { toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+  }
+});
 // htmx does not swap 4xx answers by default. Two kinds of refusal are shown: a boosted form
 // refused (422 with the form and its errors, 409 when the case changed meanwhile) answers with
 // the whole page; a part marked data-swap-errors (an upload's row, the rating form) answers
