@@ -804,3 +804,11 @@ def test_bundle_followed_by_its_query_code_names_the_bundle(client, bz):
     page = response.content.decode()
     assert response.status_code == 200
     assert f"<dt>事项</dt><dd>{bz.bundle.name}</dd>" in page  # not an empty item name
+
+
+def test_bundle_next_step_in_my_cases_speaks_of_the_bundle(client, bz):
+    parent = submit_bundle(bz)
+    client.force_login(bz.applicant)
+    page = client.get(reverse("cases:mine")).content.decode()
+    row = page[page.index(parent.number):]
+    assert "各部门正在预审" in row[:row.index("</li>")]  # the bundle's step, not one item's

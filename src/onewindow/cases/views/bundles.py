@@ -39,18 +39,6 @@ from onewindow.catalog.selectors import bundle_get
 from onewindow.core.htmx import is_htmx
 
 S = CaseState
-NEXT_STEPS = {
-    S.DRAFT: gettext_lazy("请填写申请表、上传材料后提交"),
-    S.SUBMITTED: gettext_lazy("各部门正在预审；任一事项受理后，开始计算本一件事的办理时限"),
-    S.PRE_REVIEW: gettext_lazy("各部门正在预审；任一事项受理后，开始计算本一件事的办理时限"),
-    S.ACCEPTED: gettext_lazy("各部门并联审查中，请留意各事项的办理进度"),
-    S.IN_REVIEW: gettext_lazy("各部门并联审查中，请留意各事项的办理进度"),
-    S.DECIDED: gettext_lazy("各事项均已作出决定，等待办结"),
-    S.COMPLETED: gettext_lazy("各事项均已办结，等待送达"),
-    S.DELIVERED: gettext_lazy("各事项均已办结并送达"),
-    S.TERMINATED: gettext_lazy("本一件事已终止办理，原因见下"),
-    S.WITHDRAWN: gettext_lazy("申请已撤回"),
-}
 PUBLIC_EVENTS = {
     "case_create": gettext_lazy("创建申请草稿"),
     "case_material_upload": gettext_lazy("上传材料"),
@@ -66,8 +54,6 @@ PUBLIC_EVENTS = {
     "case_bundle_clock_resumed": gettext_lazy("事项回到部门办理，时限恢复计算"),
     "case_bundle_clock_pause_ended": gettext_lazy("时限暂停结束"),
 }
-WAITING_STEP = gettext_lazy("未办结的事项均在等待您补正（或处于特别程序中），本一件事的时限"
-                            "暂停计算；请查看下表中需要补正的事项")
 
 
 # --- applying ----------------------------------------------------------------------------------
@@ -209,16 +195,10 @@ def _parent_context(parent) -> dict:
     spec = parent_form_spec(parent)
     return {
         "case": parent, "bundle": parent.bundle, "badge": progress.state_badge(parent),
-        "clocks": progress.clock_rows(parent), "next_step": _next_step(parent),
+        "clocks": progress.clock_rows(parent), "next_step": progress.next_step(parent),
         "parts": part_rows(parent), "spec": spec, "materials": material_rows(parent, spec),
         "timeline": public_timeline(parent),
     }
-
-
-def _next_step(parent) -> str:
-    if parent.state == S.IN_REVIEW and clocks.open_pause(parent) is not None:
-        return WAITING_STEP
-    return NEXT_STEPS.get(parent.state, "")
 
 
 def part_rows(parent) -> list[dict]:

@@ -86,7 +86,31 @@ def has_certificate(case) -> bool:
                for d in case.documents.all())
 
 
+# 一件事: what the applicant of a bundle does next, as one thing.
+BUNDLE_NEXT_STEPS = {
+    S.DRAFT: _("请填写申请表、上传材料后提交"),
+    S.SUBMITTED: _("各部门正在预审；任一事项受理后，开始计算本一件事的办理时限"),
+    S.PRE_REVIEW: _("各部门正在预审；任一事项受理后，开始计算本一件事的办理时限"),
+    S.ACCEPTED: _("各部门并联审查中，请留意各事项的办理进度"),
+    S.IN_REVIEW: _("各部门并联审查中，请留意各事项的办理进度"),
+    S.DECIDED: _("各事项均已作出决定，等待办结"),
+    S.COMPLETED: _("各事项均已办结，等待送达"),
+    S.DELIVERED: _("各事项均已办结并送达"),
+    S.TERMINATED: _("本一件事已终止办理，原因见下"),
+    S.WITHDRAWN: _("申请已撤回"),
+}
+
+# A bundle (一件事) whose open parts all wait: the applicant has corrections to make.
+BUNDLE_WAITING_STEP = _("未办结的事项均在等待您补正（或处于特别程序中），本一件事的时限暂停计算；"
+                        "请在一件事页面查看需要补正的事项")
+
+
 def next_step(case) -> str:
+    if (case.is_bundle_parent and case.state == S.IN_REVIEW
+            and clocks.open_pause(case) is not None):
+        return str(BUNDLE_WAITING_STEP)
+    if case.is_bundle_parent:
+        return str(BUNDLE_NEXT_STEPS.get(case.state, ""))
     if case.state in (S.DECIDED, S.COMPLETED, S.DELIVERED):
         if has_certificate(case):
             return str(_("可下载证照"))
