@@ -4,6 +4,11 @@ from django.urls import include, path
 from django.views.static import serve
 
 from onewindow.api import api
+from onewindow.core.context_processors import site_name
+
+# Django's admin, as the zone's operators see it (not "Django 管理").
+admin.site.site_header = admin.site.site_title = f"{site_name()} 管理后台"
+admin.site.index_title = "后台管理"
 
 urlpatterns = [
     # The API first: its prefix is its own, and its calls are the most frequent, so they are not

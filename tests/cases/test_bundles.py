@@ -812,3 +812,19 @@ def test_bundle_next_step_in_my_cases_speaks_of_the_bundle(client, bz):
     page = client.get(reverse("cases:mine")).content.decode()
     row = page[page.index(parent.number):]
     assert "各部门正在预审" in row[:row.index("</li>")]  # the bundle's step, not one item's
+
+
+def test_staff_page_of_a_part_links_to_its_bundle(client, bz):
+    parent = submit_bundle(bz)
+    child = parent.children.first()
+    client.force_login(bz.clerk)
+    page = client.get(reverse("cases:staff_detail", args=[child.pk])).content.decode()
+    assert f"本事项属于一件事（一件事编号 {parent.number}）" in page
+    assert reverse("cases:bundle_staff_detail", args=[parent.pk]) in page
+
+
+def test_admin_speaks_chinese_in_its_headings(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "管理后台" in page and "Django 管理" not in page
+    for heading in ("办件", "事项目录", "审计日志", "账号与机构"):
+        assert heading in page

@@ -346,3 +346,13 @@ def test_imported_item_without_limits_shows_no_empty_promise(client):
     assert "导入的事项" in listing
     assert "承诺 未规定" not in listing
     assert "未规定" in guide_page
+
+
+@pytest.mark.parametrize("scheme, shown", [(True, True), (False, False)])
+def test_guide_offers_a_commitment_only_where_the_item_runs_the_scheme(scheme, shown):
+    from onewindow.catalog.guide import material_tolerance_text
+    from tests.factories import MaterialRequirementFactory, ServiceItemFactory
+
+    item = ServiceItemFactory(commitment_allowed=scheme)
+    material = MaterialRequirementFactory(item=item, commitment_replaces=True)
+    assert ("可告知承诺替代" in material_tolerance_text(material)) is shown

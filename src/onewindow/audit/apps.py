@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class AuditConfig(AppConfig):
+    verbose_name = "审计日志"
     name = "onewindow.audit"
     label = "audit"

@@ -206,7 +206,7 @@ def case_for_staff_page(case: Case) -> Case:
     """The case with everything its staff page shows, each relation fetched once."""
     return (Case.objects.select_related(
         "item", "department", "applicant", "enterprise", "filed_by", "claimed_by",
-        "review_handler", "extension_approved_by")
+        "review_handler", "extension_approved_by", "parent")
         .prefetch_related(
             "item__materials", "materials__requirement", "materials__uploaded_by",
             "corrections__items__requirement", "corrections__issued_by",

@@ -138,7 +138,8 @@ def material_tolerance_text(material: MaterialRequirement) -> str:
     parts = []
     if material.tolerance_allowed:
         parts.append(_("可容缺"))
-    if material.commitment_replaces:
+    if material.commitment_replaces and material.item.commitment_allowed:
+        # Only where the item runs the commitment scheme (告知承诺制) at all.
         parts.append(_("可告知承诺替代"))
     return "；".join(parts) or _("否")
 
