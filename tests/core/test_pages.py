@@ -127,3 +127,9 @@ def test_navigation_shows_each_role_its_place(client, make_user, role, label, ur
 def test_navigation_for_visitor_has_no_workbench(client):
     body = client.get("/").content.decode()
     assert "工作台" not in body and "我的办件" not in body
+
+
+def test_site_has_an_icon(client):
+    assert 'rel="icon"' in client.get("/").content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("core/favicon.svg")
