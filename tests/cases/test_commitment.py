@@ -85,6 +85,18 @@ def test_commitment_sign_covers_replaceable_material(zone, committable, signed):
     assert events_for(signed).filter(action="case_commitment_sign").exists()
 
 
+def test_application_page_marks_the_material_a_signed_commitment_replaces(client, zone,
+                                                                          committable, signed):
+    from django.urls import reverse
+
+    client.force_login(zone.applicant)
+    page = client.get(reverse("cases:edit", args=[signed.pk])).content.decode()
+    row = page[page.index(f'id="material-{committable.pk}"'):]
+    row = row[:row.index("</li>")]
+    assert "已承诺代替" in row and "必要" not in row
+    assert "您已签署告知承诺书" in page and "部分证明材料可以书面承诺代替" not in page
+
+
 def test_commitment_covered_materials_empty_without_commitment(zone, draft):
     assert commitment.materials_covered_by_commitment(draft) == frozenset()
 

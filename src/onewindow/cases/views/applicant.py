@@ -163,7 +163,8 @@ def _edit_page(request, case, *, form=None, error: str = "", row_errors=None,
     return render(request, "cases/applicant/edit.html", {
         **_case_context(case), "form": form, "error": error,
         "correction": progress.open_correction(case),
-        "materials": progress.material_rows(case, errors=row_errors),
+        "materials": (rows := progress.material_rows(case, errors=row_errors)),
+        "committed_any": any(row["committed"] for row in rows),
         "max_bytes": uploads.max_bytes(),
     }, status=status)
 

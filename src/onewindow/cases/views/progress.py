@@ -13,6 +13,7 @@ from onewindow.audit.selectors import events_for
 from onewindow.cases import clocks, uploads
 from onewindow.cases.enums import OPEN_STATES, CaseState, ClockColour, Decision, DocumentKind
 from onewindow.cases.selectors_bundles import case_display_name, provided_materials
+from onewindow.cases.services.commitment import materials_covered_by_commitment
 
 S = CaseState
 # Ended, one way or another: each case is under 进行中 or under 已办结.
@@ -170,8 +171,10 @@ def material_rows(case, *, errors: dict | None = None) -> list[dict]:
     correction = open_correction(case)
     asked = {i.requirement_id: i.reason for i in correction.items.all()} if correction else {}
     provided = provided_materials(case)
+    committed = materials_covered_by_commitment(case)  # 告知承诺: signed instead of submitted
     return [_row(case, req, uploads_by_req.get(req.pk, []), asked.get(req.pk, ""),
-                 correction, errors.get(req.pk, "")) | {"provided": provided.get(req.pk)}
+                 correction, errors.get(req.pk, ""))
+            | {"provided": provided.get(req.pk), "committed": req.pk in committed}
             for req in case.item.materials.all()]
 
 
