@@ -322,3 +322,16 @@ def test_instant_approval_saves_decision_and_completion_to_the_row(filing, draft
         .values_list("action", "new_value__state"))
     assert moves == [("case_submit", "submitted"), ("case_instant_decide", "decided"),
                      ("case_complete", "completed")]
+
+
+def test_applicant_is_told_of_an_instant_approval_as_such(client, filing, draft):
+    from django.urls import reverse
+
+    case = draft()
+    client.force_login(filing.applicant)
+    edit = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
+    assert "本事项实行秒批" in edit  # not the 5-day pre-review promise alone
+    form = {**case.form_data, "in_approval_catalogue": "false"}
+    response = client.post(reverse("cases:submit", args=[case.pk]), form, follow=True)
+    assert reload(case).state == "completed"
+    assert "申请已秒批办结" in response.content.decode()

@@ -123,7 +123,7 @@ def test_instant_filing_approved_and_certificate_downloads(journey, filing):
     page.get_by_label("项目总投资（万元）").fill("3200")
     page.get_by_role("button", name="提交申请").click()
 
-    message = page.locator(".messages", has_text="申请已提交").inner_text()
+    message = page.locator(".messages", has_text="申请已秒批办结").inner_text()
     number = re.search(r"办件编号 (\w+)", message).group(1)
     assert page.locator(".case-header .badge").first.inner_text().strip() == "已办结"
     header = page.locator(".case-header").inner_text()

@@ -38,6 +38,7 @@ from onewindow.cases.services.instant import case_submit_form
 from onewindow.cases.views import progress
 from onewindow.catalog.selectors import item_guide_get
 from onewindow.core.htmx import is_htmx
+from onewindow.decisions.selectors import table_in_force
 
 PAGE_SIZE = 20
 
@@ -165,6 +166,7 @@ def _edit_page(request, case, *, form=None, error: str = "", row_errors=None,
         "correction": progress.open_correction(case),
         "materials": (rows := progress.material_rows(case, errors=row_errors)),
         "committed_any": any(row["committed"] for row in rows),
+        "instant": table_in_force(case.item_id) is not None,
         "max_bytes": uploads.max_bytes(),
     }, status=status)
 
@@ -226,8 +228,14 @@ def submit(request, pk: int):
                                 form_data=form.cleaned_data)
     except CaseError as err:
         return _edit_page(request, case, form=form, error=err.message, status=err.status)
-    messages.success(request, _("申请已提交。办件编号 %(number)s，查询码 %(code)s，请妥善保存。")
-                     % {"number": case.number, "code": case.query_code})
+    if case.state == CaseState.COMPLETED:  # 秒批: decided by the item's table at once
+        messages.success(request, _("申请已秒批办结。办件编号 %(number)s，查询码 %(code)s，"
+                                    "请下载证照。") % {"number": case.number,
+                                                     "code": case.query_code})
+    else:
+        messages.success(request, _("申请已提交。办件编号 %(number)s，查询码 %(code)s，"
+                                    "请妥善保存。") % {"number": case.number,
+                                                     "code": case.query_code})
     if unfixed:  # the applicant may have answered otherwise; the window checks again
         messages.warning(request, _("以下要求补正的材料没有重新上传：%(names)s。窗口将据此继续"
                                     "预审，如仍不符合要求会再次告知。")
