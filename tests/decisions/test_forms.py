@@ -48,6 +48,14 @@ def test_application_fields_show_a_saved_yes_or_no_as_answered(filing, saved, ch
     assert f'value="{checked}"' in chosen  # the saved answer is the one checked
 
 
+def test_application_fields_refuse_a_negative_amount(filing):
+    form = form_for(selectors.table_in_force(filing.item.pk),
+                    {"in_approval_catalogue": "false", "industry_policy": "允许类",
+                     "total_investment": "-5000"})
+    assert not form.is_valid() and list(form.errors) == ["total_investment"]
+    assert "0" in form.errors["total_investment"][0]
+
+
 def test_application_fields_answers_approved_instantly(filing):
     form = form_for(selectors.table_in_force(filing.item.pk),
                     {"in_approval_catalogue": "false", "industry_policy": "允许类",

@@ -68,7 +68,8 @@ class _YesNoField(forms.TypedChoiceField):
 def _application_field(spec: InputSpec) -> forms.Field:
     common = {"label": spec.label, "required": True}
     if spec.type == InputType.NUMBER:
-        return forms.FloatField(**common)
+        # What an applicant states (an amount, an area, a count) is never below nothing.
+        return forms.FloatField(min_value=0, **common)
     if spec.type == InputType.DATE:
         return _IsoDateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if spec.type == InputType.BOOLEAN:
