@@ -271,3 +271,13 @@ def test_api_agent_files_under_authorisation_and_is_refused_after_expiry(client,
     assert client.get(f"/api/cases/{case_id}/status", headers=headers).status_code == 200
     expire(authorisation)
     assert client.get(f"/api/cases/{case_id}/status", headers=headers).status_code == 404
+
+
+def test_agent_without_authorisation_is_told_so_on_the_apply_page(client, zone, agent):
+    from django.urls import reverse
+
+    zone.item.online_depth = 4
+    zone.item.save(update_fields=["online_depth"])
+    client.force_login(agent)
+    page = client.get(reverse("cases:apply", args=[zone.item.pk])).content.decode()
+    assert "没有覆盖此事项的有效代办授权" in page and "还没有关联企业" not in page
