@@ -333,6 +333,14 @@ def test_staff_opinion_forms_say_who_reads_them(client, zone, in_review):
     assert ">审查、审批意见<" in approver  # the approver records an approval step too
 
 
+def test_staff_approver_told_why_decide_is_not_offered_yet(client, zone, submitted):
+    services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    services.case_start_review(actor=zone.reviewer, case_id=submitted.pk)
+    body = page(client, zone.approver, submitted).content.decode()
+    assert not offers(body, submitted, "decide") and "尚无审查意见：先在" in body
+    assert "尚无审查意见：先在" not in page(client, zone.reviewer, submitted).content.decode()
+
+
 def test_staff_extend_not_offered_without_a_legal_limit(client, zone, in_review):
     assert offers(page(client, zone.approver, in_review).content.decode(), in_review, "extend")
     in_review.legal_limit_days = None
