@@ -185,6 +185,8 @@ def test_accept_without_the_tolerable_material_refused_then_tolerated(zone, tole
     assert reload(without_permit).state == CaseState.PRE_REVIEW
     assert not without_permit.documents.exists()
     tolerance.tolerance_pledge_sign(actor=zone.applicant, case_id=without_permit.pk)
+    with pytest.raises(CaseInputError, match="按申请人已签署的容缺承诺书容缺受理"):
+        services.case_accept(actor=zone.clerk, case_id=without_permit.pk)  # signed already
     case = tolerance.case_accept_with_tolerance(actor=zone.clerk, case_id=without_permit.pk,
                                                 missing=[])
     assert case.state == CaseState.ACCEPTED_WITH_TOLERANCE

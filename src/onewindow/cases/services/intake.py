@@ -114,8 +114,10 @@ def case_accept(*, actor, case_id: int, note: str = ""):
         if pre_review_lapsed(case):
             return {**_deem_accepted(case, actor), "deemed": True}
         # Only tolerable ones can be missing (`applying._submission`).
-        refuse_missing(case, _("以下材料尚未提交：%(names)s。请退回补正，或在申请人签署容缺"
-                               "承诺书后容缺受理。"))
+        refuse_missing(case, _("以下材料尚未提交：%(names)s。请退回补正，或按申请人已签署的容缺"
+                               "承诺书容缺受理。") if case.tolerance_pledges.exists() else
+                       _("以下材料尚未提交：%(names)s。请退回补正，或在申请人签署容缺"
+                         "承诺书后容缺受理。"))
         return _start_decision_clocks(case, actor, accepted_on=clocks.today())
 
     return transition(case_id=case_id, action="accept", actor=actor, perm="cases.intake",
