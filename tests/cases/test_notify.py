@@ -338,8 +338,10 @@ def test_notify_retries_listed_in_the_admin_for_a_superuser_to_cancel_not_edit(
 def test_notify_message_sent_at_once_leaves_no_retry_row(
         zone, submitted, settings, django_capture_on_commit_callbacks):
     settings.ONEWINDOW_NOTIFY_BACKENDS = ["tests.cases.test_notify.RecordingBackend"]
+    RecordingBackend.sent = []
     with django_capture_on_commit_callbacks(execute=True):
         services.case_accept(actor=zone.clerk, case_id=submitted.pk)
+    assert len(RecordingBackend.sent) == 3  # sent, in the request
     assert not NotificationDelivery.objects.exists()
 
 
@@ -571,7 +573,7 @@ def test_inbox_mark_one_read_only_touches_my_own(client, zone, submitted):
 
 
 def test_inbox_mark_one_read_updates_the_counts_on_the_page(client, zone, submitted):
-    first, _second = (_note(zone.applicant, submitted, body) for body in ("一", "二"))
+    first, second = (_note(zone.applicant, submitted, body) for body in ("一", "二"))
     client.force_login(zone.applicant)
     page = client.get(reverse("cases:notifications")).content.decode()
     assert 'id="nav-unread"' in page and 'id="unread-summary"' in page
@@ -582,7 +584,7 @@ def test_inbox_mark_one_read_updates_the_counts_on_the_page(client, zone, submit
     assert "1 条未读消息" in summary[:summary.index("</div>")]
     badge = partial[partial.index('<span id="nav-unread" hx-swap-oob="true">'):]
     assert ">1<" in badge  # the header's count, out of band
-    client.post(reverse("cases:notifications"), {"notification": _second.pk},
+    client.post(reverse("cases:notifications"), {"notification": second.pk},
                 headers={"HX-Request": "true"})
     assert notify.unread_count(zone.applicant) == 0
 

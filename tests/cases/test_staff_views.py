@@ -328,9 +328,11 @@ def test_staff_return_form_says_its_note_reaches_the_applicant(client, zone, sub
 
 def test_staff_opinion_forms_say_who_reads_them(client, zone, in_review):
     reviewer = page(client, zone.reviewer, in_review).content.decode()
-    assert ">审查意见<" in reviewer and "内部意见，申请人不可见。" in reviewer
+    # The box's own label: the page also has an 审查意见 heading over the opinions recorded.
+    assert 'for="review_step-opinion">审查意见</label>' in reviewer
+    assert "内部意见，申请人不可见。" in reviewer
     approver = page(client, zone.approver, in_review).content.decode()
-    assert ">审查、审批意见<" in approver  # the approver records an approval step too
+    assert 'for="review_step-opinion">审查、审批意见</label>' in approver  # approval step too
 
 
 def test_staff_approver_told_why_decide_is_not_offered_yet(client, zone, submitted):

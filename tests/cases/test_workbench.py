@@ -8,7 +8,12 @@ from django.urls import reverse
 from onewindow.cases import services
 from onewindow.cases.models import Case
 from tests.cases.conftest import upload_all
-from tests.factories import MaterialRequirementFactory, ServiceItemFactory, UserFactory
+from tests.factories import (
+    MaterialRequirementFactory,
+    ServiceItemFactory,
+    UserFactory,
+    record_review,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +34,12 @@ def body_for(client, user, url=WORKBENCH, **extra):
     response = client.get(url, **extra)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def row_of(body: str, number: str) -> str:
+    """The queue's row of case `number`."""
+    rest = body[body.index(number):]
+    return rest[:rest.index("</tr>")]
 
 
 def set_pre_review(case, received: dt.date, due: dt.date):
@@ -168,6 +179,7 @@ def test_workbench_supervisor_counts_departments_and_marks_escalated(client, zon
 
 
 def test_workbench_supervisor_sees_who_holds_each_case_now(client, zone, in_review):
+    Case.objects.filter(pk=in_review.pk).update(claimed_by=zone.clerk)  # claimed, then accepted
     pending = new_case(zone)
     services.case_claim(actor=zone.clerk, case_id=pending.pk)
     zone.clerk.first_name, zone.reviewer.first_name = "窗口", "审查"
@@ -176,9 +188,7 @@ def test_workbench_supervisor_sees_who_holds_each_case_now(client, zone, in_revi
     body = body_for(client, zone.supervisor)
 
     def handler_cell(case):
-        row = body[body.index(case.number):]
-        row = row[:row.index("</tr>")]
-        return [cell for cell in row.split("<td>") if cell][-1]
+        return [cell for cell in row_of(body, case.number).split("<td>") if cell][-1]
 
     assert str(zone.reviewer) in handler_cell(in_review)  # in the department: its reviewer
     assert str(zone.clerk) not in handler_cell(in_review)
@@ -193,17 +203,13 @@ def test_workbench_resubmitted_case_is_continued_by_its_clerk(client, zone):
     services.case_submit(actor=zone.applicant, case_id=case.pk)  # fixed and sent again
     fresh = new_case(zone)
 
-    def button(body, number):
-        row = body[body.index(number):]
-        return row[:row.index("</tr>")]
-
     mine = body_for(client, zone.clerk)
-    assert "继续预审" in button(mine, case.number) and "接手承办" not in button(mine, case.number)
-    assert ">承办</button>" in button(mine, fresh.number)
+    assert "继续预审" in row_of(mine, case.number) and "接手承办" not in row_of(mine, case.number)
+    assert ">承办</button>" in row_of(mine, fresh.number)
     other = UserFactory(role="window_clerk")
     theirs = body_for(client, other)
-    assert "接手承办" in button(theirs, case.number)
-    assert "data-confirm=" in button(theirs, case.number)  # taking over is asked first
+    assert "接手承办" in row_of(theirs, case.number)
+    assert "data-confirm=" in row_of(theirs, case.number)  # taking over is asked first
 
 
 def test_workbench_department_sees_which_cases_await_a_decision(client, zone, in_review):
@@ -211,17 +217,11 @@ def test_workbench_department_sees_which_cases_await_a_decision(client, zone, in
     services.case_accept(actor=zone.clerk, case_id=waiting.pk)
     services.case_start_review(actor=zone.reviewer, case_id=waiting.pk)
     body = body_for(client, zone.approver)
-
-    def row(number):
-        rest = body[body.index(number):]
-        return rest[:rest.index("</tr>")]
-
-    assert "已有审查意见，待决定" in row(in_review.number)
-    assert "待决定" not in row(waiting.number)
-    services.case_review_step(actor=zone.reviewer, case_id=waiting.pk, kind="review",
-                              outcome="disagree", opinion="材料不符")
+    assert "已有审查意见，待决定" in row_of(body, in_review.number)
+    assert "待决定" not in row_of(body, waiting.number)
+    record_review(zone.reviewer, waiting.pk, "disagree")
     body = body_for(client, zone.approver)
-    assert "审查意见：不同意" in row(waiting.number)
+    assert "审查意见：不同意" in row_of(body, waiting.number)
 
 
 def test_workbench_filters_the_cases_with_the_applicant(client, zone, in_review):

@@ -36,3 +36,10 @@ def test_a_kept_record_opens_read_only(superuser_client):
     # No save button, and the fields shown as text (a change page never has the list's
     # "action" menu, so its absence would prove nothing).
     assert 'name="_save"' not in body and 'class="readonly"' in body
+
+
+def test_admin_speaks_chinese_in_its_headings(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "管理后台" in page and "Django 管理" not in page
+    for heading in ("办件", "事项目录", "审计日志", "账号与机构"):
+        assert heading in page

@@ -64,3 +64,7 @@ class VisitKind(models.TextChoices):
     PHONE = "phone", _("电话沟通")
     ONLINE = "online", _("线上沟通")
     HALL = "hall", _("大厅接待")
+
+
+# Who files applications: an enterprise's people, and help agents for them (staff do not).
+APPLICANT_ROLES = frozenset({Role.APPLICANT, Role.HELP_AGENT})

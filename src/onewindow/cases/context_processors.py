@@ -1,8 +1,5 @@
-from onewindow.accounts.enums import Role
+from onewindow.accounts.enums import APPLICANT_ROLES
 from onewindow.cases import notify
-
-# Who files applications: an enterprise's people, and help agents for them (staff do not).
-APPLICANT_ROLES = frozenset({Role.APPLICANT, Role.HELP_AGENT})
 
 
 def unread(request):

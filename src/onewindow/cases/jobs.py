@@ -66,8 +66,7 @@ class TickSummary:
                 f"{self.skipped} skipped, {len(self.failures)} failures, "
                 f"{len(self.lapsed)} tolerance lapsed, "
                 f"{len(self.verifications_escalated)} verifications escalated, "
-                f"messages sent {self.deliveries.sent}, to retry {self.deliveries.retrying}, "
-                f"given up {self.deliveries.given_up}")
+                f"{self.deliveries}")
 
 
 class _NothingToRaise(Exception):

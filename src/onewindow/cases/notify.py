@@ -99,10 +99,10 @@ def _send_after_commit(notifications: list[Notification]) -> None:
     one row per message and backend, written in that transaction, so that no message is lost
     to a process that dies after the commit; otherwise sent by this process once it commits."""
     if settings.ONEWINDOW_NOTIFY_QUEUE:
-        now = timezone.now()
+        now, paths = timezone.now(), backend_paths()
         insert_all([NotificationDelivery(notification=notification, backend=path,
                                          next_attempt_at=now)
-                    for notification in notifications for path in backend_paths()])
+                    for notification in notifications for path in paths])
     else:
         transaction.on_commit(lambda: send_all_external(notifications), robust=True)
 
@@ -184,8 +184,17 @@ class DeliverySummary:
     given_up: int = 0
     errors: list[str] = field(default_factory=list)  # what the run itself could not handle
 
+    @property
+    def handled(self) -> int:
+        """Messages this run sent, put back for later or gave up."""
+        return self.sent + self.retrying + self.given_up
+
     def __bool__(self) -> bool:
-        return bool(self.sent or self.retrying or self.given_up or self.errors)
+        return bool(self.handled or self.errors)
+
+    def __str__(self) -> str:
+        return (f"messages sent {self.sent}, to retry {self.retrying}, "
+                f"given up {self.given_up}")
 
 
 def send_due_deliveries(*, limit: int = 500, stop=None) -> DeliverySummary:

@@ -30,6 +30,7 @@ from onewindow.cases.forms import ApplicationForm
 from onewindow.cases.models import Case, ReviewStep
 from onewindow.cases.selectors import visible_cases
 from onewindow.cases.selectors_bundles import OPTIONAL_FIELD, Provided, provided_materials
+from onewindow.catalog.guide import yes_no
 from onewindow.catalog.models import ServiceItem
 
 S = CaseState
@@ -295,7 +296,7 @@ def _shown(field, value) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return _("是") if value else _("否")
+        return yes_no(value)
     choices = {str(key): label for key, label in getattr(field, "choices", None) or ()}
     values = value if isinstance(value, list) else [value]
     return "、".join(str(choices.get(str(v), v)) for v in values)

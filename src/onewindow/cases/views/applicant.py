@@ -20,8 +20,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from onewindow.accounts.enums import APPLICANT_ROLES
 from onewindow.cases import clocks, services, uploads
-from onewindow.cases.context_processors import APPLICANT_ROLES
 from onewindow.cases.enums import PRE_ACCEPTANCE_STATES, WITHDRAWABLE_STATES, CaseState
 from onewindow.cases.errors import CaseError
 from onewindow.cases.forms import (
@@ -38,7 +38,7 @@ from onewindow.cases.services.instant import case_submit_form
 from onewindow.cases.views import progress
 from onewindow.catalog.selectors import item_guide_get
 from onewindow.core.htmx import is_htmx
-from onewindow.decisions.selectors import table_in_force
+from onewindow.decisions.selectors import version_in_force
 
 PAGE_SIZE = 20
 
@@ -166,7 +166,7 @@ def _edit_page(request, case, *, form=None, error: str = "", row_errors=None,
         "correction": progress.open_correction(case),
         "materials": (rows := progress.material_rows(case, errors=row_errors)),
         "committed_any": any(row["committed"] for row in rows),
-        "instant": table_in_force(case.item_id) is not None,
+        "instant": version_in_force(case.item_id) is not None,
         "max_bytes": uploads.max_bytes(),
     }, status=status)
 

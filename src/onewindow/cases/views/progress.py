@@ -11,14 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.audit.selectors import events_for
 from onewindow.cases import clocks, uploads
-from onewindow.cases.enums import OPEN_STATES, CaseState, ClockColour, Decision, DocumentKind
+from onewindow.cases.enums import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    CaseState,
+    ClockColour,
+    Decision,
+    DocumentKind,
+)
 from onewindow.cases.selectors_bundles import case_display_name, provided_materials
 from onewindow.cases.services.commitment import materials_covered_by_commitment
 
 S = CaseState
 # Ended, one way or another: each case is under 进行中 or under 已办结.
-DONE_STATES = frozenset({S.COMPLETED, S.DELIVERED, S.NOT_ACCEPTED, S.WITHDRAWN, S.TERMINATED,
-                         S.REVOKED})
+DONE_STATES = CLOSED_STATES | {S.COMPLETED}
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 STATE_GROUPS = {
     "open": (_("进行中"), OPEN_STATES - DONE_STATES),
@@ -107,10 +113,9 @@ BUNDLE_WAITING_STEP = _("未办结的事项均在等待您补正（或处于特�
 
 
 def next_step(case) -> str:
-    if (case.is_bundle_parent and case.state == S.IN_REVIEW
-            and clocks.open_pause(case) is not None):
-        return str(BUNDLE_WAITING_STEP)
     if case.is_bundle_parent:
+        if case.state == S.IN_REVIEW and clocks.open_pause(case) is not None:
+            return str(BUNDLE_WAITING_STEP)
         return str(BUNDLE_NEXT_STEPS.get(case.state, ""))
     if case.state in (S.DECIDED, S.COMPLETED, S.DELIVERED):
         if has_certificate(case):

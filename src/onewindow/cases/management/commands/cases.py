@@ -82,7 +82,7 @@ class Command(BaseCommand):
             while not self.stopping:
                 close_old_connections()  # a long-lived process: drop a connection gone bad
                 summary = self.deliver_round(stop=lambda: self.stopping)
-                if summary.sent or summary.retrying or summary.given_up:
+                if summary.handled:
                     wait = every  # there may be more: on at once
                     continue
                 wait = min(wait * 2, LONGEST_WAIT) if summary.errors else every
@@ -95,8 +95,7 @@ class Command(BaseCommand):
     def deliver_round(self, stop=None) -> notify.DeliverySummary:
         summary = notify.send_due_deliveries(stop=stop)
         if summary:
-            self.say(f"messages sent {summary.sent}, to retry {summary.retrying}, given up "
-                     f"{summary.given_up}, errors {len(summary.errors)}")
+            self.say(f"{summary}, errors {len(summary.errors)}")
         return summary
 
     def pause(self, seconds: float) -> None:

@@ -77,17 +77,17 @@ def _page(request, case, *, bound=None, error: str = "", status: int = 200):
         "materials": pages.material_slots(case),
         "application": pages.application_facts(case),
         "timeline": pages.timeline(case),
-        "actions": (actions := _action_forms(request.user, case, bound)),
-        "decide_waits_for_opinion": _decide_waits_for_opinion(request.user, case, actions),
+        "actions": _action_forms(request.user, case, bound),
+        "decide_waits_for_opinion": _decide_waits_for_opinion(request.user, case),
         "error": error,
     }, status=status)
 
 
-def _decide_waits_for_opinion(user, case, actions) -> bool:
-    """An approver on a case in review with no opinion yet: 作出决定 is not offered, say why."""
+def _decide_waits_for_opinion(user, case) -> bool:
+    """An approver on a case in review with no opinion yet: 作出决定 is not offered (it follows
+    an opinion, `actions.reviewed`), say why."""
     return (case.state == CaseState.IN_REVIEW and not case.review_steps.all()
-            and user.has_perm("cases.decide", case)
-            and not any(action.slug == "decide" for action, _form in actions))
+            and user.has_perm("cases.decide", case))
 
 
 def _action_forms(user, case, bound) -> list[tuple]:
